@@ -1,0 +1,83 @@
+//! The operations the dialects call, declared here and implemented by the store. Every write is
+//! one transaction: it happens whole or not at all.
+
+use std::collections::BTreeMap;
+
+use crate::account::{Account, AccountChanges, AccountKey, NewAccount};
+use crate::auth::KeyRecord;
+use crate::contact::{AttributeValue, Contact, ContactChanges, ContactKey, NewContact};
+use crate::error::CoreError;
+use crate::query::{KeysetPage, OffsetPage};
+
+pub trait Directory: Send + Sync + 'static {
+    /// Answers when the database does.
+    fn ping(&self) -> Result<(), CoreError>;
+
+    // --- keys
+    fn create_key(&self, name: &str, key_hash: &str, read_only: bool) -> Result<KeyRecord, CoreError>;
+    fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError>;
+    fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError>;
+    /// The live (unrevoked) key with this hash.
+    fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError>;
+    fn count_keys(&self) -> Result<i64, CoreError>;
+
+    // --- contacts
+    fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError>;
+    fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError>;
+    fn update_contact(&self, key: &ContactKey, changes: ContactChanges) -> Result<Contact, CoreError>;
+    /// Tombstones the contact and frees its email and external ids; answers what it was.
+    fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError>;
+    /// Makes the contact its account's only owner.
+    fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError>;
+    /// A page by offset and the total number of matches.
+    fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError>;
+    /// Up to `page.limit` contacts after the page's position.
+    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError>;
+
+    // --- accounts
+    /// Creates the account and, when given, its owner contact, in one transaction.
+    fn create_account(&self, account: NewAccount, owner: Option<NewContact>) -> Result<(Account, Option<Contact>), CoreError>;
+    fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError>;
+    fn update_account(&self, key: &AccountKey, changes: AccountChanges) -> Result<Account, CoreError>;
+    /// A page of accounts ordered by id, after `after_id`, with the total count.
+    fn list_accounts(&self, limit: u32, offset: u64, after_id: Option<i64>) -> Result<(Vec<Account>, u64), CoreError>;
+
+    // --- import (the write path of a sync source other than the API)
+    fn import(&self, source: &str, rows: Vec<ImportRow>, prune: bool, dry_run: bool) -> Result<ImportOutcome, CoreError>;
+}
+
+/// One data row of an import file, already parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    /// The line in the file, for error reports.
+    pub line: u64,
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub attributes: BTreeMap<String, AttributeValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRowError {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deleted: u64,
+    pub rejected: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub summary: ImportSummary,
+    pub rejected_rows: Vec<ImportRowError>,
+    /// Whether the changes were written (false for a dry run or when any row was rejected).
+    pub applied: bool,
+}

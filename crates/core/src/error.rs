@@ -1,0 +1,61 @@
+//! The one error enum of the domain. Dialects decide the status code and body for each variant.
+
+use thiserror::Error;
+
+/// What kind of record a [`CoreError::NotFound`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Contact,
+    Account,
+    ApiKey,
+}
+
+/// A uniqueness rule a write would have broken, with the live record that already holds the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// A live contact already has this email (compared case-insensitively).
+    EmailTaken { existing_id: i64, existing_uid: String },
+    /// A live contact already has this external id.
+    ExternalIdTaken { existing_id: i64, existing_uid: String },
+    /// An account already has this external id.
+    AccountExternalIdTaken { existing_uid: String },
+    /// An API key with this name exists.
+    KeyNameTaken,
+    /// The contact belongs to no account, so it cannot be an account owner.
+    ContactHasNoAccount,
+}
+
+/// Why an authenticated caller may not do what it asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForbiddenReason {
+    /// The key is read-only and the request writes.
+    ReadOnlyKey,
+    /// The configured sync source is not the API, so contacts are changed only by imports.
+    NotSyncSource,
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum CoreError {
+    #[error("{0:?} not found")]
+    NotFound(Entity),
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+    /// A write names an account that does not exist.
+    #[error("the referenced account does not exist")]
+    UnknownAccount,
+    #[error("forbidden: {0:?}")]
+    Forbidden(ForbiddenReason),
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("invalid cursor")]
+    InvalidCursor,
+    /// Something the client cannot fix: a database failure, a bug. The text is for the log only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl CoreError {
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        CoreError::Internal(err.to_string())
+    }
+}

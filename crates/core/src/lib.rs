@@ -1,0 +1,26 @@
+//! contacts-core: the domain of the gateway (accounts, contacts, attributes), the query model,
+//! keyset cursors, API keys and the one error enum every layer above speaks. No actix, no Diesel.
+
+pub mod account;
+pub mod auth;
+pub mod contact;
+pub mod cursor;
+pub mod directory;
+pub mod error;
+pub mod gateway;
+pub mod query;
+pub mod time;
+pub mod validate;
+
+pub use account::{Account, AccountChanges, AccountKey, AccountSummary, NewAccount};
+pub use auth::{ApiKey, Caller, KeyRecord};
+pub use contact::{
+    AttributeValue, Contact, ContactChanges, ContactKey, ContactStatus, ExternalId, NewContact,
+    OutgoingEmail, Social,
+};
+pub use cursor::{Cursor, CursorError, SortValue};
+pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};
+pub use error::{Conflict, CoreError, Entity, ForbiddenReason};
+pub use gateway::{Gateway, SyncSource};
+pub use query::{Condition, FilterField, FilterNode, KeysetPage, OffsetPage, Operator, Order, SortKey};
+pub use time::Timestamp;

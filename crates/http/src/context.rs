@@ -1,0 +1,99 @@
+//! The per-request context handlers extract: the request id, the calling key and the gateway.
+
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use contacts_core::{Caller, CoreError, Directory, Gateway};
+
+use crate::error::ApiError;
+
+/// The id of one request, sent back as `X-Request-Id` (and by Pylon in bodies).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestId(pub String);
+
+impl RequestId {
+    pub fn new() -> Self {
+        RequestId(uuid_v4())
+    }
+
+    /// The id the server's middleware gave this request (a fresh one outside it).
+    pub fn of(req: &HttpRequest) -> Self {
+        req.extensions().get::<RequestId>().cloned().unwrap_or_default()
+    }
+}
+
+impl Default for RequestId {
+    fn default() -> Self {
+        RequestId::new()
+    }
+}
+
+impl std::fmt::Display for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn uuid_v4() -> String {
+    contacts_core::auth::random_uuid()
+}
+
+/// What every dialect handler starts from.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub request_id: RequestId,
+    pub caller: Option<Caller>,
+    pub gateway: Gateway,
+}
+
+impl FromRequest for Ctx {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let gateway = match req.app_data::<web::Data<Gateway>>() {
+            Some(gateway) => gateway.get_ref().clone(),
+            None => {
+                return ready(Err(actix_web::error::ErrorInternalServerError(
+                    "the gateway is not configured",
+                )))
+            }
+        };
+        ready(Ok(Ctx {
+            request_id: RequestId::of(req),
+            caller: req.extensions().get::<Caller>().cloned(),
+            gateway,
+        }))
+    }
+}
+
+impl Ctx {
+    pub fn caller(&self) -> Result<&Caller, ApiError> {
+        self.caller.as_ref().ok_or(ApiError::Core(CoreError::Unauthorized))
+    }
+
+    /// Checks the rules every contact write obeys: a writing key, and the API as sync source.
+    pub fn authorize_contact_write(&self) -> Result<(), ApiError> {
+        let caller = self.caller()?;
+        self.gateway.authorize_contact_write(caller).map_err(ApiError::Core)
+    }
+
+    /// Checks that the key may write (for writes that are not contact writes, such as accounts).
+    pub fn authorize_write(&self) -> Result<(), ApiError> {
+        self.caller()?.require_write().map_err(ApiError::Core)
+    }
+
+    /// Runs a store operation on the blocking pool, never on the actix worker.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Directory) -> Result<T, CoreError> + Send + 'static,
+    {
+        let directory = self.gateway.directory();
+        match web::block(move || work(directory.as_ref())).await {
+            Ok(result) => result.map_err(ApiError::Core),
+            Err(blocking) => Err(ApiError::Core(CoreError::internal(blocking))),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Errors of the HTTP layer, and the hook each dialect implements to put them in its own shape.
+
+use actix_web::HttpResponse;
+use contacts_core::CoreError;
+
+use crate::context::RequestId;
+
+/// Everything that can go wrong in a request before the dialect's own validation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    Core(CoreError),
+    /// The body is not valid JSON (or form data), or not an object.
+    MalformedBody(String),
+    /// A content type the route does not read.
+    UnsupportedMediaType(String),
+    PayloadTooLarge { limit: usize },
+    RouteNotFound { method: String, path: String },
+    MethodNotAllowed { method: String, path: String, allowed: Vec<String> },
+}
+
+impl From<CoreError> for ApiError {
+    fn from(err: CoreError) -> Self {
+        ApiError::Core(err)
+    }
+}
+
+impl ApiError {
+    /// Unexpected failures are logged with the request id; the client only gets a generic answer.
+    pub fn log(&self, request_id: &RequestId) {
+        if let ApiError::Core(CoreError::Internal(detail)) = self {
+            log::error!("request {request_id} failed: {detail}");
+        }
+    }
+}
+
+/// A dialect's error shape: how it answers each [`ApiError`].
+pub trait Dialect: 'static {
+    fn render(error: &ApiError, request_id: &RequestId) -> HttpResponse;
+
+    /// Renders and logs; what handlers and middleware call.
+    fn respond(error: &ApiError, request_id: &RequestId) -> HttpResponse {
+        error.log(request_id);
+        Self::render(error, request_id)
+    }
+}

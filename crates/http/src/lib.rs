@@ -1,0 +1,21 @@
+//! contacts-http: the actix-web glue every dialect shares — the request context, body and query
+//! reading with limits, method routing with 405s, blocking store calls, and the hook through
+//! which each dialect answers transport errors in its own error shape.
+
+mod body;
+mod context;
+mod error;
+mod routes;
+
+pub use body::{query_pairs, read_fields, BodyLimit, Fields};
+pub use context::{Ctx, RequestId};
+pub use error::{ApiError, Dialect};
+pub use routes::{resource, route_not_found, DialectResource};
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+/// A JSON response with this status.
+pub fn json(status: StatusCode, body: &serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status).json(body)
+}

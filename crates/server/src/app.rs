@@ -1,0 +1,89 @@
+//! The actix application: shared state, health checks, and each enabled dialect mounted under
+//! its prefix behind key authentication.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse};
+use contacts_core::Gateway;
+use contacts_http::{route_not_found, BodyLimit, Dialect};
+use dialect_grow::Grow;
+use dialect_pylon::Pylon;
+use dialect_workshop::Workshop;
+use serde_json::json;
+
+use crate::config::Settings;
+use crate::middleware::{request_id, require_key};
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub gateway: Gateway,
+    pub settings: Settings,
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok"}))
+}
+
+async fn readyz(gateway: web::Data<Gateway>) -> HttpResponse {
+    let directory = gateway.directory();
+    match web::block(move || directory.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().json(json!({"status": "ready"})),
+        Ok(Err(err)) => {
+            log::error!("readiness check failed: {err}");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"}))
+        }
+        Err(err) => {
+            log::error!("readiness check failed: {err}");
+            HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"}))
+        }
+    }
+}
+
+async fn nothing_here() -> HttpResponse {
+    HttpResponse::NotFound().json(json!({"error": "Not found"}))
+}
+
+fn dialect_scope<D: Dialect>(prefix: &str, configure: fn(&mut web::ServiceConfig)) -> actix_web::Scope<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+    web::scope(prefix)
+        .wrap(from_fn(require_key::<D>))
+        .configure(configure)
+        .default_service(web::to(route_not_found::<D>))
+}
+
+/// The whole application, as `serve` runs it and as the tests drive it.
+pub fn build(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let dialects = state.settings.dialects.clone();
+    let mut app = App::new()
+        .app_data(web::Data::new(state.gateway.clone()))
+        .app_data(BodyLimit(state.settings.server.max_body_bytes))
+        .route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz));
+    // Longer prefixes first: Pylon's default prefix is the root, which matches every path.
+    if dialects.grow.enabled {
+        app = app.service(dialect_scope::<Grow>(&dialects.grow.prefix, dialect_grow::configure));
+    }
+    if dialects.workshop.enabled {
+        let prefix = format!("{}/v1", dialects.workshop.prefix);
+        app = app.service(dialect_scope::<Workshop>(&prefix, dialect_workshop::configure));
+    }
+    if dialects.pylon.enabled {
+        app = app.service(dialect_scope::<Pylon>(&dialects.pylon.prefix, dialect_pylon::configure));
+    }
+    // The logger wraps the request-id middleware so that it sees the id on the response.
+    app.default_service(web::to(nothing_here))
+        .wrap(from_fn(request_id))
+        .wrap(actix_web::middleware::Logger::new(
+            "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
+        ))
+}

@@ -1,0 +1,60 @@
+//! The command line: `contacts-gateway [--config FILE] <serve | migrate | keys … | import …>`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "contacts-gateway", version, about = "One contacts store, three contact API dialects (Grow, Pylon, Workshop).")]
+pub struct Cli {
+    /// A TOML config file layered over config/default.toml (environment variables still win).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP server (the default).
+    Serve,
+    /// Create the database if needed and apply every pending migration.
+    Migrate,
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Import contacts from a CSV file: the write path when the sync source is not the API.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it, alone, on standard output. It is not shown again.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// The key may read but not write.
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// List keys (names, flags and dates; never the keys themselves).
+    List,
+    /// Revoke a key by name; requests with it get 401 from then on.
+    Revoke { name: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The CSV file.
+    pub file: PathBuf,
+    /// The source name recorded on each row (defaults to the configured sync source).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Report what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete this source's contacts that are missing from the file.
+    #[arg(long)]
+    pub prune: bool,
+}

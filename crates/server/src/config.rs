@@ -1,0 +1,139 @@
+//! Layered configuration: built-in defaults, then `config/default.toml` if present, then the
+//! `--config` file, then `CONTACTS__<SECTION>__<KEY>` environment variables. Later layers win.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub sync: SyncSettings,
+    pub dialects: DialectsSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// Largest request body read, in bytes; larger ones get 413.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// Path of the SQLite file; created with its folder on first start.
+    pub url: String,
+    pub max_connections: u32,
+    pub busy_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncSettings {
+    /// `api`, or the name of the outside system that feeds contacts through `import`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialectsSettings {
+    pub grow: DialectSettings,
+    pub pylon: DialectSettings,
+    pub workshop: DialectSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialectSettings {
+    pub enabled: bool,
+    /// Path prefix the dialect is mounted under ("" for the root).
+    pub prefix: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let on = |prefix: &str| DialectSettings {
+            enabled: true,
+            prefix: prefix.to_owned(),
+        };
+        Settings {
+            server: ServerSettings {
+                bind: "127.0.0.1:8080".into(),
+                max_body_bytes: 1024 * 1024,
+                workers: 0,
+                shutdown_timeout_secs: 30,
+            },
+            database: DatabaseSettings {
+                url: "data/contacts.db".into(),
+                max_connections: 8,
+                busy_timeout_ms: 5000,
+            },
+            sync: SyncSettings { source: "api".into() },
+            dialects: DialectsSettings {
+                grow: on("/api"),
+                pylon: on(""),
+                workshop: on(""),
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the config file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    #[error("invalid configuration: {0}")]
+    Rule(String),
+}
+
+/// Loads the layers. `base_dir` is where `config/default.toml` is looked for.
+pub fn load(base_dir: &Path, explicit: Option<&Path>) -> Result<Settings, ConfigError> {
+    let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+    let default_file = base_dir.join("config").join("default.toml");
+    if default_file.is_file() {
+        figment = figment.merge(Toml::file(default_file));
+    }
+    if let Some(path) = explicit {
+        if !path.is_file() {
+            return Err(ConfigError::MissingFile(path.to_path_buf()));
+        }
+        figment = figment.merge(Toml::file(path));
+    }
+    figment = figment.merge(Env::prefixed("CONTACTS__").split("__"));
+    let settings: Settings = figment.extract().map_err(Box::new)?;
+    settings.check()?;
+    Ok(settings)
+}
+
+impl Settings {
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.sync.source.trim().is_empty() {
+            return Err(ConfigError::Rule("sync.source must not be empty".into()));
+        }
+        if self.server.max_body_bytes == 0 {
+            return Err(ConfigError::Rule("server.max_body_bytes must be at least 1".into()));
+        }
+        for (name, dialect) in [("grow", &self.dialects.grow), ("pylon", &self.dialects.pylon), ("workshop", &self.dialects.workshop)] {
+            let prefix = &dialect.prefix;
+            if !prefix.is_empty() && (!prefix.starts_with('/') || prefix.ends_with('/')) {
+                return Err(ConfigError::Rule(format!(
+                    "dialects.{name}.prefix must be empty or start with / and not end with /"
+                )));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,19 @@
+//! The command layer's error: what stops `serve`, `migrate`, `keys` or `import`.
+
+use thiserror::Error;
+
+use crate::config::ConfigError;
+
+#[derive(Debug, Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Store(#[from] contacts_store::StoreError),
+    #[error("{0}")]
+    Core(#[from] contacts_core::CoreError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}

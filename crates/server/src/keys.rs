@@ -1,0 +1,29 @@
+//! `keys create | list | revoke`, and the bootstrap key minted on the first start.
+
+use contacts_core::{ApiKey, CoreError, Directory, KeyRecord};
+
+/// Creates a key and answers it with its plaintext, which the caller prints once.
+pub fn create(directory: &dyn Directory, name: &str, read_only: bool) -> Result<(ApiKey, KeyRecord), CoreError> {
+    let key = ApiKey::generate();
+    let record = directory.create_key(name, &key.hash(), read_only)?;
+    Ok((key, record))
+}
+
+/// One line per key for `keys list`.
+pub fn describe(record: &KeyRecord) -> String {
+    let access = if record.read_only { "read-only" } else { "read-write" };
+    let state = match &record.revoked_at {
+        Some(at) => format!("revoked {at}"),
+        None => "active".to_owned(),
+    };
+    format!("{}\t{access}\tcreated {}\t{state}", record.name, record.created_at)
+}
+
+/// On an empty key table, mints the first key so a new install can be used at once.
+pub fn bootstrap(directory: &dyn Directory) -> Result<Option<ApiKey>, CoreError> {
+    if directory.count_keys()? > 0 {
+        return Ok(None);
+    }
+    let (key, _) = create(directory, "bootstrap", false)?;
+    Ok(Some(key))
+}

@@ -1,0 +1,75 @@
+//! The `contacts-gateway` binary: parses the command line and runs the chosen command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use contacts_core::{Conflict, CoreError, Directory, Entity};
+use contacts_gateway::cli::{Cli, Command, KeysCommand};
+use contacts_gateway::error::CommandError;
+use contacts_gateway::{config, import, keys, open_store, serve};
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CommandError> {
+    let settings = config::load(&std::env::current_dir()?, cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new().block_on(serve::run(settings)),
+        Command::Migrate => {
+            open_store(&settings)?;
+            println!("database {} is up to date", settings.database.url);
+            Ok(())
+        }
+        Command::Keys(command) => {
+            let store = open_store(&settings)?;
+            run_keys(&store, command)
+        }
+        Command::Import(args) => {
+            let store = open_store(&settings)?;
+            import::run(&store, &settings, &args)
+        }
+    }
+}
+
+fn run_keys(store: &dyn Directory, command: KeysCommand) -> Result<(), CommandError> {
+    match command {
+        KeysCommand::Create { name, read_only } => {
+            if name.trim().is_empty() {
+                return Err(CommandError::Usage("a key needs a non-empty --name".into()));
+            }
+            match keys::create(store, &name, read_only) {
+                Ok((key, _)) => {
+                    println!("{}", key.expose());
+                    Ok(())
+                }
+                Err(CoreError::Conflict(Conflict::KeyNameTaken)) => {
+                    Err(CommandError::Usage(format!("a key named {name:?} already exists")))
+                }
+                Err(err) => Err(err.into()),
+            }
+        }
+        KeysCommand::List => {
+            for record in store.list_keys()? {
+                println!("{}", keys::describe(&record));
+            }
+            Ok(())
+        }
+        KeysCommand::Revoke { name } => match store.revoke_key(&name) {
+            Ok(record) => {
+                println!("{}", keys::describe(&record));
+                Ok(())
+            }
+            Err(CoreError::NotFound(Entity::ApiKey)) => Err(CommandError::Usage(format!("no key is named {name:?}"))),
+            Err(err) => Err(err.into()),
+        },
+    }
+}

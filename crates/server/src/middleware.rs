@@ -1,0 +1,72 @@
+//! The server's middleware: a request id on every request and response, and bearer-key
+//! authentication in front of each dialect, answering in that dialect's error shape.
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpMessage};
+use contacts_core::auth::{hash_key, is_well_formed};
+use contacts_core::{Caller, CoreError, Gateway};
+use contacts_http::{ApiError, Dialect, RequestId};
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Gives the request a fresh UUID and sends it back as `X-Request-Id`.
+pub async fn request_id(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = RequestId::new();
+    req.extensions_mut().insert(id.clone());
+    let mut response = next.call(req).await?;
+    if let Ok(value) = HeaderValue::from_str(&id.0) {
+        response.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    Ok(response)
+}
+
+fn bearer_token(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+/// Who the token belongs to, if it is a live key.
+async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> {
+    let Some(token) = bearer_token(req).filter(|token| is_well_formed(token)) else {
+        return Ok(None);
+    };
+    let Some(gateway) = req.app_data::<web::Data<Gateway>>() else {
+        return Err(ApiError::Core(CoreError::internal("the gateway is not configured")));
+    };
+    let directory = gateway.directory();
+    let hash = hash_key(&token);
+    let found = web::block(move || directory.find_key(&hash))
+        .await
+        .map_err(|err| ApiError::Core(CoreError::internal(err)))?
+        .map_err(ApiError::Core)?;
+    Ok(found.map(|key| Caller {
+        key_name: key.name,
+        read_only: key.read_only,
+    }))
+}
+
+/// Lets through only requests with a live key; the rest get the dialect's 401.
+pub async fn require_key<D: Dialect>(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let request_id = RequestId::of(req.request());
+    match authenticate(&req).await {
+        Ok(Some(caller)) => {
+            req.extensions_mut().insert(caller);
+            Ok(next.call(req).await?.map_into_left_body())
+        }
+        Ok(None) => {
+            let response = D::respond(&ApiError::Core(CoreError::Unauthorized), &request_id);
+            Ok(req.into_response(response).map_into_right_body())
+        }
+        Err(err) => {
+            let response = D::respond(&err, &request_id);
+            Ok(req.into_response(response).map_into_right_body())
+        }
+    }
+}

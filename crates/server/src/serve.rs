@@ -1,0 +1,36 @@
+//! `serve`: open the store, mint the first key if there is none, and run the HTTP server until
+//! SIGTERM or Ctrl-C, letting in-flight requests finish.
+
+
+use actix_web::HttpServer;
+use contacts_core::Directory;
+
+use crate::app::{build, AppState};
+use crate::config::Settings;
+use crate::error::CommandError;
+
+pub async fn run(settings: Settings) -> Result<(), CommandError> {
+    let store = crate::open_store(&settings)?;
+    if let Some(key) = crate::keys::bootstrap(&store)? {
+        println!("No API key existed, so one named \"bootstrap\" was created. It is shown only this once:");
+        println!("{}", key.expose());
+        println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
+    }
+    store.ping()?;
+    let state = AppState {
+        gateway: crate::gateway(store, &settings),
+        settings: settings.clone(),
+    };
+    let mut server = HttpServer::new(move || build(state.clone()))
+        .shutdown_timeout(settings.server.shutdown_timeout_secs);
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    let server = server.bind(&settings.server.bind)?;
+    for address in server.addrs() {
+        log::info!("listening on http://{address}");
+        println!("contacts-gateway listening on http://{address}");
+    }
+    server.run().await?;
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! Accounts (Grow's clients, Pylon's accounts): look-ups, creation with an owner contact, updates.
+
+use contacts_core::account::Address;
+use contacts_core::validate::join_name;
+use contacts_core::{
+    Account, AccountChanges, AccountKey, Conflict, Contact, CoreError, Entity, ExternalId,
+    NewAccount, NewContact, Timestamp,
+};
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use crate::contacts;
+use crate::error::{db, write};
+use crate::schema::{account_external_ids, accounts, contacts as contacts_table};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+struct AccountRow {
+    id: i64,
+    uid: String,
+    name: String,
+    description: Option<String>,
+    status: String,
+    phone: Option<String>,
+    website: Option<String>,
+    vat: Option<String>,
+    category_id: i64,
+    billing_street: Option<String>,
+    billing_city: Option<String>,
+    billing_state: Option<String>,
+    billing_zip: Option<String>,
+    billing_country: Option<String>,
+    invoice_due_days: Option<i64>,
+    tags: String,
+    domains: String,
+    owner_contact_id: Option<i64>,
+    created_at: String,
+    updated_at: String,
+}
+
+/// The id of the account `key` names, if there is one.
+pub fn resolve_account(conn: &mut SqliteConnection, key: &AccountKey) -> Result<Option<i64>, CoreError> {
+    let by_uid = |conn: &mut SqliteConnection, uid: &str| {
+        accounts::table.filter(accounts::uid.eq(uid)).select(accounts::id).first::<i64>(conn).optional().map_err(db)
+    };
+    let by_external = |conn: &mut SqliteConnection, external: &str| {
+        account_external_ids::table
+            .filter(account_external_ids::external_id.eq(external))
+            .select(account_external_ids::account_id)
+            .first::<i64>(conn)
+            .optional()
+            .map_err(db)
+    };
+    match key {
+        AccountKey::Id(id) => accounts::table.find(id).select(accounts::id).first(conn).optional().map_err(db),
+        AccountKey::Uid(uid) => by_uid(conn, uid),
+        AccountKey::ExternalId(external) => by_external(conn, external),
+        AccountKey::UidOrExternalId(text) => match by_uid(conn, text)? {
+            Some(id) => Ok(Some(id)),
+            None => by_external(conn, text),
+        },
+    }
+}
+
+fn json_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn to_json_list(items: &[String]) -> String {
+    serde_json::Value::from(items.to_vec()).to_string()
+}
+
+fn load_accounts(conn: &mut SqliteConnection, rows: Vec<AccountRow>) -> Result<Vec<Account>, CoreError> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let owner_ids: Vec<i64> = rows.iter().filter_map(|row| row.owner_contact_id).collect();
+    let externals: Vec<(i64, String, String)> = account_external_ids::table
+        .filter(account_external_ids::account_id.eq_any(&ids))
+        .order((account_external_ids::account_id, account_external_ids::position))
+        .select((account_external_ids::account_id, account_external_ids::external_id, account_external_ids::label))
+        .load(conn)
+        .map_err(db)?;
+    let owners: Vec<(i64, String, String)> = contacts_table::table
+        .filter(contacts_table::id.eq_any(&owner_ids))
+        .select((contacts_table::id, contacts_table::first_name, contacts_table::last_name))
+        .load(conn)
+        .map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Account {
+            external_ids: externals
+                .iter()
+                .filter(|(account_id, _, _)| *account_id == row.id)
+                .map(|(_, external_id, label)| ExternalId { external_id: external_id.clone(), label: label.clone() })
+                .collect(),
+            owner: row.owner_contact_id.and_then(|owner| {
+                owners.iter().find(|(id, _, _)| *id == owner).map(|(id, first, last)| (*id, join_name(first, last)))
+            }),
+            id: row.id,
+            uid: row.uid,
+            name: row.name,
+            description: row.description,
+            status: row.status,
+            phone: row.phone,
+            website: row.website,
+            vat: row.vat,
+            category_id: row.category_id,
+            billing: Address {
+                street: row.billing_street,
+                city: row.billing_city,
+                state: row.billing_state,
+                zip: row.billing_zip,
+                country: row.billing_country,
+            },
+            invoice_due_days: row.invoice_due_days,
+            tags: json_list(&row.tags),
+            domains: json_list(&row.domains),
+            created_at: Timestamp::parse(&row.created_at).unwrap_or_else(Timestamp::now),
+            updated_at: Timestamp::parse(&row.updated_at).unwrap_or_else(Timestamp::now),
+        })
+        .collect())
+}
+
+fn load_account(conn: &mut SqliteConnection, id: i64) -> Result<Account, CoreError> {
+    let rows: Vec<AccountRow> = accounts::table.filter(accounts::id.eq(id)).select(AccountRow::as_select()).load(conn).map_err(db)?;
+    load_accounts(conn, rows)?.pop().ok_or(CoreError::NotFound(Entity::Account))
+}
+
+pub fn create(conn: &mut SqliteConnection, new: NewAccount, owner: Option<NewContact>) -> Result<(Account, Option<Contact>), CoreError> {
+    write(conn, |conn| {
+        for external in &new.external_ids {
+            let holder: Option<String> = account_external_ids::table
+                .inner_join(accounts::table)
+                .filter(account_external_ids::external_id.eq(&external.external_id))
+                .select(accounts::uid)
+                .first(conn)
+                .optional()
+                .map_err(db)?;
+            if let Some(existing_uid) = holder {
+                return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken { existing_uid }));
+            }
+        }
+        let now = Timestamp::now().to_text();
+        let id: i64 = diesel::insert_into(accounts::table)
+            .values((
+                accounts::uid.eq(uuid::Uuid::new_v4().to_string()),
+                accounts::name.eq(&new.name),
+                accounts::description.eq(&new.description),
+                accounts::phone.eq(&new.phone),
+                accounts::website.eq(&new.website),
+                accounts::vat.eq(&new.vat),
+                accounts::category_id.eq(new.category_id.unwrap_or(2)),
+                accounts::billing_street.eq(&new.billing.street),
+                accounts::billing_city.eq(&new.billing.city),
+                accounts::billing_state.eq(&new.billing.state),
+                accounts::billing_zip.eq(&new.billing.zip),
+                accounts::billing_country.eq(&new.billing.country),
+                accounts::invoice_due_days.eq(new.invoice_due_days),
+                accounts::tags.eq(to_json_list(&new.tags)),
+                accounts::domains.eq(to_json_list(&new.domains)),
+                accounts::created_at.eq(&now),
+                accounts::updated_at.eq(&now),
+            ))
+            .returning(accounts::id)
+            .get_result(conn)
+            .map_err(db)?;
+        let externals: Vec<_> = new
+            .external_ids
+            .iter()
+            .enumerate()
+            .map(|(position, external)| {
+                (
+                    account_external_ids::account_id.eq(id),
+                    account_external_ids::position.eq(position as i32),
+                    account_external_ids::external_id.eq(&external.external_id),
+                    account_external_ids::label.eq(&external.label),
+                )
+            })
+            .collect();
+        diesel::insert_into(account_external_ids::table).values(&externals).execute(conn).map_err(db)?;
+        let owner = match owner {
+            Some(mut contact) => {
+                contact.account = Some(AccountKey::Id(id));
+                let contact_id = contacts::insert(conn, contact)?;
+                diesel::update(accounts::table.find(id))
+                    .set(accounts::owner_contact_id.eq(contact_id))
+                    .execute(conn)
+                    .map_err(db)?;
+                Some(contacts::load_one(conn, contact_id)?)
+            }
+            None => None,
+        };
+        Ok((load_account(conn, id)?, owner))
+    })
+}
+
+pub fn get(conn: &mut SqliteConnection, key: &AccountKey) -> Result<Account, CoreError> {
+    let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
+    load_account(conn, id)
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = accounts)]
+struct AccountUpdate {
+    name: Option<String>,
+    description: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    website: Option<Option<String>>,
+    vat: Option<Option<String>>,
+    category_id: Option<i64>,
+    billing_street: Option<Option<String>>,
+    billing_city: Option<Option<String>>,
+    billing_state: Option<Option<String>>,
+    billing_zip: Option<Option<String>>,
+    billing_country: Option<Option<String>>,
+    invoice_due_days: Option<Option<i64>>,
+    tags: Option<String>,
+    updated_at: Option<String>,
+}
+
+pub fn update(conn: &mut SqliteConnection, key: &AccountKey, changes: AccountChanges) -> Result<Account, CoreError> {
+    write(conn, |conn| {
+        let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
+        let billing = changes.billing;
+        let update = AccountUpdate {
+            name: changes.name,
+            description: changes.description,
+            phone: changes.phone,
+            website: changes.website,
+            vat: changes.vat,
+            category_id: changes.category_id,
+            billing_street: billing.as_ref().map(|b| b.street.clone()),
+            billing_city: billing.as_ref().map(|b| b.city.clone()),
+            billing_state: billing.as_ref().map(|b| b.state.clone()),
+            billing_zip: billing.as_ref().map(|b| b.zip.clone()),
+            billing_country: billing.as_ref().map(|b| b.country.clone()),
+            invoice_due_days: changes.invoice_due_days,
+            tags: changes.tags.as_deref().map(to_json_list),
+            updated_at: Some(Timestamp::now().to_text()),
+        };
+        diesel::update(accounts::table.find(id)).set(&update).execute(conn).map_err(db)?;
+        load_account(conn, id)
+    })
+}
+
+pub fn list(conn: &mut SqliteConnection, limit: u32, offset: u64, after_id: Option<i64>) -> Result<(Vec<Account>, u64), CoreError> {
+    let total: i64 = accounts::table.count().get_result(conn).map_err(db)?;
+    let mut query = accounts::table.select(AccountRow::as_select()).order(accounts::id.asc()).into_boxed();
+    if let Some(after_id) = after_id {
+        query = query.filter(accounts::id.gt(after_id));
+    }
+    let rows = query
+        .limit(i64::from(limit))
+        .offset(i64::try_from(offset).unwrap_or(i64::MAX))
+        .load(conn)
+        .map_err(db)?;
+    Ok((load_accounts(conn, rows)?, u64::try_from(total).unwrap_or(0)))
+}

@@ -1,0 +1,445 @@
+//! Contact writes and single look-ups. Each write is one IMMEDIATE transaction: it checks the
+//! uniqueness rules, writes every table it touches, and reads the result back, or changes nothing.
+
+use contacts_core::validate::name_sort_key;
+use contacts_core::{
+    AttributeValue, Conflict, Contact, ContactChanges, ContactKey, CoreError, Entity, ExternalId,
+    NewContact, OutgoingEmail, Timestamp,
+};
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use crate::accounts::resolve_account;
+use crate::contact_rows::{attribute_rows, load_contacts, ContactRow};
+use crate::error::{db, write};
+use crate::schema::{
+    accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
+    outbox,
+};
+
+/// The id of the live contact `key` names.
+pub fn resolve(conn: &mut SqliteConnection, key: &ContactKey) -> Result<i64, CoreError> {
+    let live = contacts::table.filter(contacts::deleted_at.is_null());
+    let found: Option<i64> = match key {
+        ContactKey::Id(id) => live.filter(contacts::id.eq(id)).select(contacts::id).first(conn).optional(),
+        ContactKey::Uid(uid) => live.filter(contacts::uid.eq(uid)).select(contacts::id).first(conn).optional(),
+        ContactKey::External { external_id, only_source } => {
+            let mut query = live
+                .inner_join(contact_external_ids::table)
+                .filter(contact_external_ids::external_id.eq(external_id))
+                .select(contacts::id)
+                .into_boxed();
+            if let Some(source) = only_source {
+                query = query.filter(contacts::source.eq(source));
+            }
+            query.first(conn).optional()
+        }
+    }
+    .map_err(db)?;
+    found.ok_or(CoreError::NotFound(Entity::Contact))
+}
+
+pub fn get(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
+    let id = resolve(conn, key)?;
+    load_one(conn, id)
+}
+
+pub(crate) fn load_one(conn: &mut SqliteConnection, id: i64) -> Result<Contact, CoreError> {
+    load_contacts(conn, &[id])?
+        .pop()
+        .ok_or(CoreError::NotFound(Entity::Contact))
+}
+
+/// Fails with the holder when a live contact other than `except` has this email.
+pub(crate) fn ensure_email_free(conn: &mut SqliteConnection, email_key: &str, except: Option<i64>) -> Result<(), CoreError> {
+    let mut primary = contacts::table
+        .filter(contacts::deleted_at.is_null())
+        .filter(contacts::email_key.eq(email_key))
+        .select((contacts::id, contacts::uid))
+        .into_boxed();
+    let mut secondary = contact_emails::table
+        .inner_join(contacts::table)
+        .filter(contact_emails::email_key.eq(email_key))
+        .select((contacts::id, contacts::uid))
+        .into_boxed();
+    if let Some(except) = except {
+        primary = primary.filter(contacts::id.ne(except));
+        secondary = secondary.filter(contacts::id.ne(except));
+    }
+    let holder: Option<(i64, String)> = match primary.first(conn).optional().map_err(db)? {
+        Some(found) => Some(found),
+        None => secondary.first(conn).optional().map_err(db)?,
+    };
+    match holder {
+        Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::EmailTaken { existing_id, existing_uid })),
+        None => Ok(()),
+    }
+}
+
+/// Fails with the holder when a live contact other than `except` has one of these external ids.
+pub(crate) fn ensure_external_ids_free(conn: &mut SqliteConnection, external_ids: &[String], except: Option<i64>) -> Result<(), CoreError> {
+    if external_ids.is_empty() {
+        return Ok(());
+    }
+    let mut query = contact_external_ids::table
+        .inner_join(contacts::table)
+        .filter(contact_external_ids::external_id.eq_any(external_ids))
+        .select((contacts::id, contacts::uid))
+        .into_boxed();
+    if let Some(except) = except {
+        query = query.filter(contacts::id.ne(except));
+    }
+    match query.first::<(i64, String)>(conn).optional().map_err(db)? {
+        Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::ExternalIdTaken { existing_id, existing_uid })),
+        None => Ok(()),
+    }
+}
+
+/// Keeps the first of each repeated value, so a list cannot trip over its own uniqueness.
+fn dedup_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut kept: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        if !kept.iter().any(|seen| key(seen) == key(&item)) {
+            kept.push(item);
+        }
+    }
+    kept
+}
+
+pub(crate) fn replace_phones(conn: &mut SqliteConnection, contact_id: i64, phones: &[String]) -> Result<(), CoreError> {
+    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(contact_id))).execute(conn).map_err(db)?;
+    let rows: Vec<_> = phones
+        .iter()
+        .enumerate()
+        .map(|(position, phone)| {
+            (contact_phones::contact_id.eq(contact_id), contact_phones::position.eq(position as i32), contact_phones::phone.eq(phone))
+        })
+        .collect();
+    diesel::insert_into(contact_phones::table).values(&rows).execute(conn).map_err(db)?;
+    Ok(())
+}
+
+fn replace_secondary_emails(conn: &mut SqliteConnection, contact_id: i64, emails: &[String]) -> Result<(), CoreError> {
+    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(contact_id))).execute(conn).map_err(db)?;
+    let rows: Vec<_> = emails
+        .iter()
+        .enumerate()
+        .map(|(position, email)| {
+            (
+                contact_emails::contact_id.eq(contact_id),
+                contact_emails::position.eq(position as i32),
+                contact_emails::email.eq(email),
+                contact_emails::email_key.eq(email.to_lowercase()),
+            )
+        })
+        .collect();
+    diesel::insert_into(contact_emails::table).values(&rows).execute(conn).map_err(db)?;
+    Ok(())
+}
+
+pub(crate) fn replace_external_ids(conn: &mut SqliteConnection, contact_id: i64, ids: &[ExternalId]) -> Result<(), CoreError> {
+    diesel::delete(contact_external_ids::table.filter(contact_external_ids::contact_id.eq(contact_id))).execute(conn).map_err(db)?;
+    let rows: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(position, id)| {
+            (
+                contact_external_ids::contact_id.eq(contact_id),
+                contact_external_ids::position.eq(position as i32),
+                contact_external_ids::external_id.eq(&id.external_id),
+                contact_external_ids::label.eq(&id.label),
+            )
+        })
+        .collect();
+    diesel::insert_into(contact_external_ids::table).values(&rows).execute(conn).map_err(db)?;
+    Ok(())
+}
+
+/// Sets (or with `None` removes) one attribute.
+pub(crate) fn put_attribute(conn: &mut SqliteConnection, contact_id: i64, key: &str, value: Option<&AttributeValue>) -> Result<(), CoreError> {
+    diesel::delete(
+        contact_attributes::table
+            .filter(contact_attributes::contact_id.eq(contact_id))
+            .filter(contact_attributes::key.eq(key)),
+    )
+    .execute(conn)
+    .map_err(db)?;
+    let Some(value) = value else { return Ok(()) };
+    let rows: Vec<_> = attribute_rows(value)
+        .into_iter()
+        .map(|(position, kind, text)| {
+            (
+                contact_attributes::contact_id.eq(contact_id),
+                contact_attributes::key.eq(key),
+                contact_attributes::position.eq(position),
+                contact_attributes::kind.eq(kind),
+                contact_attributes::value.eq(text),
+            )
+        })
+        .collect();
+    diesel::insert_into(contact_attributes::table).values(&rows).execute(conn).map_err(db)?;
+    Ok(())
+}
+
+fn queue_email(conn: &mut SqliteConnection, email: &OutgoingEmail, now: &str) -> Result<(), CoreError> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient.eq(&email.recipient),
+            outbox::subject.eq(&email.subject),
+            outbox::body.eq(&email.body),
+            outbox::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(db)?;
+    Ok(())
+}
+
+/// Inserts a contact inside the caller's transaction and answers its id.
+pub(crate) fn insert(conn: &mut SqliteConnection, new: NewContact) -> Result<i64, CoreError> {
+    let account_id = match &new.account {
+        Some(key) => Some(resolve_account(conn, key)?.ok_or(CoreError::UnknownAccount)?),
+        None => None,
+    };
+    let email_key = new.email.as_ref().map(|email| email.to_lowercase());
+    if let Some(email_key) = &email_key {
+        ensure_email_free(conn, email_key, None)?;
+    }
+    let external_ids = dedup_by(new.external_ids, |id| id.external_id.clone());
+    let wanted: Vec<String> = external_ids.iter().map(|id| id.external_id.clone()).collect();
+    ensure_external_ids_free(conn, &wanted, None)?;
+    let phones = dedup_by(new.phones, |phone| phone.clone());
+    let primary_phone = new.primary_phone.or_else(|| phones.first().cloned());
+    let now = Timestamp::now().to_text();
+    let id: i64 = diesel::insert_into(contacts::table)
+        .values((
+            contacts::uid.eq(uuid::Uuid::new_v4().to_string()),
+            contacts::name_key.eq(name_sort_key(&new.first_name, &new.last_name)),
+            contacts::first_name.eq(&new.first_name),
+            contacts::last_name.eq(&new.last_name),
+            contacts::email.eq(&new.email),
+            contacts::email_key.eq(&email_key),
+            contacts::phone.eq(&primary_phone),
+            contacts::job_position.eq(&new.job_position),
+            contacts::account_id.eq(account_id),
+            contacts::portal_role.eq(&new.portal_role),
+            contacts::portal_role_id.eq(&new.portal_role_id),
+            contacts::avatar_url.eq(&new.avatar_url),
+            contacts::password_hash.eq(&new.password_hash),
+            contacts::source.eq(&new.source),
+            contacts::created_at.eq(&now),
+            contacts::updated_at.eq(&now),
+        ))
+        .returning(contacts::id)
+        .get_result(conn)
+        .map_err(db)?;
+    replace_phones(conn, id, &phones)?;
+    replace_external_ids(conn, id, &external_ids)?;
+    for (key, value) in &new.attributes {
+        put_attribute(conn, id, key, Some(value))?;
+    }
+    if let Some(email) = &new.welcome_email {
+        queue_email(conn, email, &now)?;
+    }
+    Ok(id)
+}
+
+pub fn create(conn: &mut SqliteConnection, new: NewContact) -> Result<Contact, CoreError> {
+    write(conn, |conn| {
+        let id = insert(conn, new)?;
+        load_one(conn, id)
+    })
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = contacts)]
+struct ContactUpdate {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    name_key: Option<String>,
+    email: Option<Option<String>>,
+    email_key: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    job_position: Option<Option<String>>,
+    account_id: Option<Option<i64>>,
+    portal_role: Option<Option<String>>,
+    portal_role_id: Option<Option<String>>,
+    avatar_url: Option<Option<String>>,
+    source: Option<String>,
+    updated_at: Option<String>,
+}
+
+pub fn update(conn: &mut SqliteConnection, key: &ContactKey, changes: ContactChanges) -> Result<Contact, CoreError> {
+    write(conn, |conn| {
+        let id = resolve(conn, key)?;
+        apply_changes(conn, id, changes)?;
+        load_one(conn, id)
+    })
+}
+
+/// Applies a partial update to a live contact inside the caller's transaction.
+pub(crate) fn apply_changes(conn: &mut SqliteConnection, id: i64, changes: ContactChanges) -> Result<(), CoreError> {
+    let current: ContactRow = contacts::table.find(id).select(ContactRow::as_select()).first(conn).map_err(db)?;
+    let mut update = ContactUpdate {
+        updated_at: Some(Timestamp::now().to_text()),
+        ..ContactUpdate::default()
+    };
+    if changes.first_name.is_some() || changes.last_name.is_some() {
+        let first = changes.first_name.clone().unwrap_or(current.first_name.clone());
+        let last = changes.last_name.clone().unwrap_or(current.last_name.clone());
+        update.name_key = Some(name_sort_key(&first, &last));
+        update.first_name = Some(first);
+        update.last_name = Some(last);
+    }
+
+    // Emails: a full list replaces all of them; a single email replaces the primary.
+    let new_primary_email = match (&changes.emails, &changes.email) {
+        (Some(all), _) => Some(all.first().cloned()),
+        (None, Some(primary)) => Some(primary.clone()),
+        (None, None) => None,
+    };
+    if let Some(primary) = new_primary_email {
+        let key = primary.as_ref().map(|email| email.to_lowercase());
+        if let Some(key) = &key {
+            ensure_email_free(conn, key, Some(id))?;
+        }
+        update.email = Some(primary);
+        update.email_key = Some(key);
+    }
+    if let Some(all) = &changes.emails {
+        let secondary = dedup_by(all.iter().skip(1).cloned().collect(), |email: &String| email.to_lowercase());
+        let primary_key = all.first().map(|email| email.to_lowercase());
+        let secondary: Vec<String> = secondary.into_iter().filter(|email| Some(email.to_lowercase()) != primary_key).collect();
+        for email in &secondary {
+            ensure_email_free(conn, &email.to_lowercase(), Some(id))?;
+        }
+        replace_secondary_emails(conn, id, &secondary)?;
+    }
+
+    // Phones: a full list replaces all; a single phone replaces the primary in place.
+    if let Some((phones, primary)) = changes.phones {
+        let phones = dedup_by(phones, |phone| phone.clone());
+        let primary = primary.or_else(|| phones.first().cloned());
+        replace_phones(conn, id, &phones)?;
+        update.phone = Some(primary);
+    } else if let Some(phone) = changes.phone {
+        let mut phones: Vec<String> = contact_phones::table
+            .filter(contact_phones::contact_id.eq(id))
+            .order(contact_phones::position)
+            .select(contact_phones::phone)
+            .load(conn)
+            .map_err(db)?;
+        let at = current.phone.as_ref().and_then(|old| phones.iter().position(|p| p == old));
+        match (&phone, at) {
+            (Some(new), Some(at)) => phones[at] = new.clone(),
+            (Some(new), None) => phones.insert(0, new.clone()),
+            (None, Some(at)) => {
+                phones.remove(at);
+            }
+            (None, None) => {}
+        }
+        replace_phones(conn, id, &dedup_by(phones, |p| p.clone()))?;
+        update.phone = Some(phone);
+    }
+
+    update.job_position = changes.job_position;
+    if let Some(account) = &changes.account {
+        let account_id = resolve_account(conn, account)?.ok_or(CoreError::UnknownAccount)?;
+        if current.account_id != Some(account_id) {
+            // An owner that moves away stops owning its old account.
+            diesel::update(accounts::table.filter(accounts::owner_contact_id.eq(id)))
+                .set(accounts::owner_contact_id.eq(None::<i64>))
+                .execute(conn)
+                .map_err(db)?;
+        }
+        update.account_id = Some(Some(account_id));
+    }
+    update.portal_role = changes.portal_role.map(Some);
+    update.portal_role_id = changes.portal_role_id.map(Some);
+    update.avatar_url = changes.avatar_url.map(Some);
+    update.source = changes.source;
+
+    if let Some(ids) = changes.external_ids {
+        let ids = dedup_by(ids, |id| id.external_id.clone());
+        let wanted: Vec<String> = ids.iter().map(|id| id.external_id.clone()).collect();
+        ensure_external_ids_free(conn, &wanted, Some(id))?;
+        replace_external_ids(conn, id, &ids)?;
+    } else if let Some(first) = changes.primary_external_id {
+        ensure_external_ids_free(conn, std::slice::from_ref(&first), Some(id))?;
+        let mut ids: Vec<ExternalId> = contact_external_ids::table
+            .filter(contact_external_ids::contact_id.eq(id))
+            .order(contact_external_ids::position)
+            .select((contact_external_ids::external_id, contact_external_ids::label))
+            .load::<(String, String)>(conn)
+            .map_err(db)?
+            .into_iter()
+            .map(|(external_id, label)| ExternalId { external_id, label })
+            .collect();
+        match ids.first_mut() {
+            Some(existing) => existing.external_id = first,
+            None => ids.push(ExternalId { external_id: first, label: String::new() }),
+        }
+        replace_external_ids(conn, id, &dedup_by(ids, |id| id.external_id.clone()))?;
+    }
+    for (key, value) in &changes.attributes {
+        put_attribute(conn, id, key, value.as_ref())?;
+    }
+    diesel::update(contacts::table.find(id)).set(&update).execute(conn).map_err(db)?;
+    Ok(())
+}
+
+/// Tombstones a contact inside the caller's transaction: its email, phones, external ids and
+/// password go, so they can be used again; it stops owning its account.
+pub(crate) fn tombstone(conn: &mut SqliteConnection, id: i64) -> Result<(), CoreError> {
+    let now = Timestamp::now().to_text();
+    diesel::update(contacts::table.find(id))
+        .set((
+            contacts::deleted_at.eq(Some(&now)),
+            contacts::updated_at.eq(&now),
+            contacts::status.eq("deleted"),
+            contacts::email.eq(None::<String>),
+            contacts::email_key.eq(None::<String>),
+            contacts::phone.eq(None::<String>),
+            contacts::password_hash.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map_err(db)?;
+    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(id))).execute(conn).map_err(db)?;
+    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(id))).execute(conn).map_err(db)?;
+    diesel::delete(contact_external_ids::table.filter(contact_external_ids::contact_id.eq(id))).execute(conn).map_err(db)?;
+    diesel::update(accounts::table.filter(accounts::owner_contact_id.eq(id)))
+        .set(accounts::owner_contact_id.eq(None::<i64>))
+        .execute(conn)
+        .map_err(db)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
+    write(conn, |conn| {
+        let id = resolve(conn, key)?;
+        let before = load_one(conn, id)?;
+        tombstone(conn, id)?;
+        Ok(before)
+    })
+}
+
+pub fn set_account_owner(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
+    write(conn, |conn| {
+        let id = resolve(conn, key)?;
+        let account_id: Option<i64> = contacts::table.find(id).select(contacts::account_id).first(conn).map_err(db)?;
+        let account_id = account_id.ok_or(CoreError::Conflict(Conflict::ContactHasNoAccount))?;
+        let now = Timestamp::now().to_text();
+        let previous: Option<i64> = accounts::table.find(account_id).select(accounts::owner_contact_id).first(conn).map_err(db)?;
+        if previous != Some(id) {
+            diesel::update(accounts::table.find(account_id))
+                .set((accounts::owner_contact_id.eq(id), accounts::updated_at.eq(&now)))
+                .execute(conn)
+                .map_err(db)?;
+            let touched: Vec<i64> = previous.into_iter().chain([id]).collect();
+            diesel::update(contacts::table.filter(contacts::id.eq_any(touched)))
+                .set(contacts::updated_at.eq(&now))
+                .execute(conn)
+                .map_err(db)?;
+        }
+        load_one(conn, id)
+    })
+}

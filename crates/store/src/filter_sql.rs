@@ -1,0 +1,173 @@
+//! Turns a core filter tree into SQL with bound parameters. No value is ever spliced into the
+//! SQL text; every test is shaped to use an index (uid, email_key, account, attributes by value).
+
+use contacts_core::{Condition, FilterField, FilterNode, Operator};
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{BigInt, Text};
+use diesel::sqlite::Sqlite;
+
+pub type Query = BoxedSqlQuery<'static, Sqlite, SqlQuery>;
+
+/// `%value%` for LIKE, with LIKE's own wildcards escaped by `\`.
+fn like_pattern(value: &str) -> String {
+    let mut pattern = String::with_capacity(value.len() + 2);
+    pattern.push('%');
+    for ch in value.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// `(?, ?, ?)` with each value bound as text.
+fn bind_list(mut query: Query, values: &[String]) -> Query {
+    query = query.sql("(");
+    for (index, value) in values.iter().enumerate() {
+        if index > 0 {
+            query = query.sql(", ");
+        }
+        query = query.sql("?").bind::<Text, _>(value.clone());
+    }
+    query.sql(")")
+}
+
+pub fn push_filter(query: Query, node: &FilterNode) -> Query {
+    match node {
+        FilterNode::All(children) => push_group(query, children, " AND ", "1 = 1"),
+        FilterNode::Any(children) => push_group(query, children, " OR ", "1 = 0"),
+        FilterNode::Test(condition) => push_condition(query, condition),
+    }
+}
+
+fn push_group(mut query: Query, children: &[FilterNode], joiner: &str, empty: &str) -> Query {
+    if children.is_empty() {
+        return query.sql(empty);
+    }
+    query = query.sql("(");
+    for (index, child) in children.iter().enumerate() {
+        if index > 0 {
+            query = query.sql(joiner);
+        }
+        query = push_filter(query, child);
+    }
+    query.sql(")")
+}
+
+/// A column of `contacts` compared directly; `lower` values are compared lowercased.
+fn push_column_test(query: Query, column: &str, condition: &Condition, lower: bool) -> Query {
+    let values: Vec<String> = condition
+        .values
+        .iter()
+        .map(|value| if lower { value.to_lowercase() } else { value.clone() })
+        .collect();
+    let first = values.first().cloned().unwrap_or_default();
+    match condition.operator {
+        Operator::Equals => query.sql(format!("{column} = ?")).bind::<Text, _>(first),
+        Operator::NotEquals => query
+            .sql(format!("({column} IS NULL OR {column} <> ?)"))
+            .bind::<Text, _>(first),
+        Operator::In | Operator::Contains if values.is_empty() => query.sql("1 = 0"),
+        Operator::In | Operator::Contains => bind_list(query.sql(format!("{column} IN ")), &values),
+        Operator::NotIn | Operator::DoesNotContain if values.is_empty() => query.sql("1 = 1"),
+        Operator::NotIn | Operator::DoesNotContain => {
+            let query = query.sql(format!("({column} IS NULL OR {column} NOT IN "));
+            bind_list(query, &values).sql(")")
+        }
+        // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
+        Operator::StringContains => query
+            .sql(format!("{column} LIKE ? ESCAPE '\\'"))
+            .bind::<Text, _>(like_pattern(&first)),
+        Operator::StringDoesNotContain => query
+            .sql(format!("({column} IS NULL OR {column} NOT LIKE ? ESCAPE '\\')"))
+            .bind::<Text, _>(like_pattern(&first)),
+        Operator::IsSet => query.sql(format!("{column} IS NOT NULL")),
+        Operator::IsUnset => query.sql(format!("{column} IS NULL")),
+    }
+}
+
+fn push_condition(query: Query, condition: &Condition) -> Query {
+    match &condition.field {
+        FilterField::Uid => push_column_test(query, "c.uid", condition, false),
+        FilterField::Email => push_column_test(query, "c.email_key", condition, true),
+        FilterField::Status => push_column_test(query, "c.status", condition, false),
+        FilterField::AccountUid => push_account_uid(query, condition),
+        FilterField::AccountId => {
+            let id = condition.values.first().and_then(|v| v.parse::<i64>().ok());
+            match id {
+                Some(id) => query.sql("c.account_id = ?").bind::<BigInt, _>(id),
+                None => query.sql("1 = 0"),
+            }
+        }
+        FilterField::AccountOwner => {
+            let owners = "EXISTS (SELECT 1 FROM accounts a WHERE a.owner_contact_id = c.id)";
+            match condition.values.first().map(String::as_str) {
+                Some("yes") => query.sql(owners),
+                Some("no") => query.sql(format!("NOT {owners}")),
+                _ => query.sql("1 = 0"),
+            }
+        }
+        FilterField::Text => {
+            let pattern = like_pattern(condition.values.first().map(String::as_str).unwrap_or(""));
+            // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
+            query
+                .sql("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email_key LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')")
+                .bind::<Text, _>(pattern.clone())
+                .bind::<Text, _>(pattern.clone())
+                .bind::<Text, _>(pattern.clone())
+                .bind::<Text, _>(pattern)
+        }
+        FilterField::Attribute(key) => push_attribute(query, key, condition),
+    }
+}
+
+fn push_account_uid(query: Query, condition: &Condition) -> Query {
+    let accounts_with = "(SELECT a.id FROM accounts a WHERE a.uid IN ";
+    let positive = matches!(condition.operator, Operator::Equals | Operator::In | Operator::Contains | Operator::IsSet);
+    match condition.operator {
+        Operator::IsSet => query.sql("c.account_id IS NOT NULL"),
+        Operator::IsUnset => query.sql("c.account_id IS NULL"),
+        Operator::StringContains | Operator::StringDoesNotContain => query.sql("1 = 0"),
+        _ if positive => bind_list(query.sql(format!("c.account_id IN {accounts_with}")), &condition.values).sql(")"),
+        _ => {
+            let query = query.sql(format!("(c.account_id IS NULL OR c.account_id NOT IN {accounts_with}"));
+            bind_list(query, &condition.values).sql("))")
+        }
+    }
+}
+
+/// Attribute tests select contact ids from the (key, value, contact_id) index.
+fn push_attribute(query: Query, key: &str, condition: &Condition) -> Query {
+    let first = condition.values.first().cloned().unwrap_or_default();
+    let query = match condition.operator {
+        Operator::Equals | Operator::In | Operator::Contains | Operator::IsSet | Operator::StringContains => {
+            query.sql("c.id IN (SELECT ca.contact_id FROM contact_attributes ca WHERE ca.key = ?")
+        }
+        _ => query.sql("c.id NOT IN (SELECT ca.contact_id FROM contact_attributes ca WHERE ca.key = ?"),
+    };
+    let query = query.bind::<Text, _>(key.to_owned());
+    let query = match condition.operator {
+        Operator::Equals | Operator::NotEquals => query.sql(" AND ca.value = ?").bind::<Text, _>(first),
+        Operator::In | Operator::NotIn | Operator::Contains | Operator::DoesNotContain => {
+            bind_list(query.sql(" AND ca.value IN "), &condition.values)
+        }
+        // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
+        Operator::StringContains | Operator::StringDoesNotContain => query
+            .sql(" AND ca.value LIKE ? ESCAPE '\\'")
+            .bind::<Text, _>(like_pattern(&first)),
+        Operator::IsSet | Operator::IsUnset => query,
+    };
+    query.sql(")")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

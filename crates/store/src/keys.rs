@@ -1,0 +1,85 @@
+//! API keys at rest: name, SHA-256 of the key, read-only flag, creation and revocation times.
+
+use contacts_core::{Conflict, CoreError, Entity, KeyRecord, Timestamp};
+use diesel::prelude::*;
+use diesel::sqlite::SqliteConnection;
+
+use crate::error::{db, write};
+use crate::schema::api_keys::dsl;
+
+type KeyColumns = (String, bool, String, Option<String>);
+
+fn record((name, read_only, created_at, revoked_at): KeyColumns) -> KeyRecord {
+    KeyRecord {
+        name,
+        read_only,
+        created_at: Timestamp::parse(&created_at).unwrap_or_else(Timestamp::now),
+        revoked_at: revoked_at.as_deref().and_then(Timestamp::parse),
+    }
+}
+
+const COLUMNS: (dsl::name, dsl::read_only, dsl::created_at, dsl::revoked_at) =
+    (dsl::name, dsl::read_only, dsl::created_at, dsl::revoked_at);
+
+pub fn create(conn: &mut SqliteConnection, name: &str, key_hash: &str, read_only: bool) -> Result<KeyRecord, CoreError> {
+    write(conn, |conn| {
+        let taken: i64 = dsl::api_keys.filter(dsl::name.eq(name)).count().get_result(conn).map_err(db)?;
+        if taken > 0 {
+            return Err(CoreError::Conflict(Conflict::KeyNameTaken));
+        }
+        diesel::insert_into(dsl::api_keys)
+            .values((
+                dsl::name.eq(name),
+                dsl::key_hash.eq(key_hash),
+                dsl::read_only.eq(read_only),
+                dsl::created_at.eq(Timestamp::now().to_text()),
+            ))
+            .returning(COLUMNS)
+            .get_result::<KeyColumns>(conn)
+            .map(record)
+            .map_err(db)
+    })
+}
+
+pub fn list(conn: &mut SqliteConnection) -> Result<Vec<KeyRecord>, CoreError> {
+    let rows: Vec<KeyColumns> = dsl::api_keys.order(dsl::id.asc()).select(COLUMNS).load(conn).map_err(db)?;
+    Ok(rows.into_iter().map(record).collect())
+}
+
+pub fn revoke(conn: &mut SqliteConnection, name: &str) -> Result<KeyRecord, CoreError> {
+    write(conn, |conn| {
+        let found: Option<KeyColumns> = dsl::api_keys
+            .filter(dsl::name.eq(name))
+            .select(COLUMNS)
+            .first(conn)
+            .optional()
+            .map_err(db)?;
+        let Some(found) = found else {
+            return Err(CoreError::NotFound(Entity::ApiKey));
+        };
+        if found.3.is_some() {
+            return Ok(record(found));
+        }
+        diesel::update(dsl::api_keys.filter(dsl::name.eq(name)))
+            .set(dsl::revoked_at.eq(Timestamp::now().to_text()))
+            .returning(COLUMNS)
+            .get_result::<KeyColumns>(conn)
+            .map(record)
+            .map_err(db)
+    })
+}
+
+pub fn find_live(conn: &mut SqliteConnection, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
+    let found: Option<KeyColumns> = dsl::api_keys
+        .filter(dsl::key_hash.eq(key_hash))
+        .filter(dsl::revoked_at.is_null())
+        .select(COLUMNS)
+        .first(conn)
+        .optional()
+        .map_err(db)?;
+    Ok(found.map(record))
+}
+
+pub fn count(conn: &mut SqliteConnection) -> Result<i64, CoreError> {
+    dsl::api_keys.count().get_result(conn).map_err(db)
+}

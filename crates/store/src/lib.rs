@@ -1,0 +1,150 @@
+//! contacts-store: the SQLite store behind every dialect. It owns the schema, the embedded
+//! migrations and the connection pool, and implements the operations `contacts-core` declares.
+
+mod accounts;
+mod contact_rows;
+mod contacts;
+mod error;
+mod filter_sql;
+mod import;
+mod keys;
+mod listing;
+mod pool;
+pub mod schema;
+
+use contacts_core::{
+    Account, AccountChanges, AccountKey, Contact, ContactChanges, ContactKey, CoreError, Directory,
+    ImportOutcome, ImportRow, KeyRecord, KeysetPage, NewAccount, NewContact, OffsetPage,
+};
+
+pub use error::StoreError;
+pub use pool::{migrate_down_all, DbPool, PoolOptions};
+
+/// The store: a pool of SQLite connections to one database file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: DbPool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `url`, migrates it, and pools connections.
+    pub fn open(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
+        let pool = pool::open_pool(url, options)?;
+        Ok(SqliteStore { pool })
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    fn conn(&self) -> Result<pool::PooledConn, CoreError> {
+        self.pool.get().map_err(CoreError::internal)
+    }
+
+    /// Emails waiting in the outbox, oldest first: (recipient, subject, body).
+    pub fn outbox(&self) -> Result<Vec<(String, String, String)>, CoreError> {
+        use diesel::prelude::*;
+        use schema::outbox::dsl;
+        let mut conn = self.conn()?;
+        dsl::outbox
+            .order(dsl::id.asc())
+            .select((dsl::recipient, dsl::subject, dsl::body))
+            .load(&mut conn)
+            .map_err(CoreError::internal)
+    }
+
+    /// The stored password hash of a contact (tests check it is a hash, never the password).
+    pub fn password_hash(&self, contact_id: i64) -> Result<Option<String>, CoreError> {
+        use diesel::prelude::*;
+        use schema::contacts::dsl;
+        let mut conn = self.conn()?;
+        dsl::contacts
+            .find(contact_id)
+            .select(dsl::password_hash)
+            .first(&mut conn)
+            .map_err(CoreError::internal)
+    }
+}
+
+impl Directory for SqliteStore {
+    fn ping(&self) -> Result<(), CoreError> {
+        use diesel::connection::SimpleConnection;
+        self.conn()?
+            .batch_execute("SELECT 1")
+            .map_err(CoreError::internal)
+    }
+
+    fn create_key(&self, name: &str, key_hash: &str, read_only: bool) -> Result<KeyRecord, CoreError> {
+        keys::create(&mut *self.conn()?, name, key_hash, read_only)
+    }
+
+    fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError> {
+        keys::list(&mut *self.conn()?)
+    }
+
+    fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError> {
+        keys::revoke(&mut *self.conn()?, name)
+    }
+
+    fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
+        keys::find_live(&mut *self.conn()?, key_hash)
+    }
+
+    fn count_keys(&self) -> Result<i64, CoreError> {
+        keys::count(&mut *self.conn()?)
+    }
+
+    fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
+        contacts::create(&mut *self.conn()?, contact)
+    }
+
+    fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
+        contacts::get(&mut *self.conn()?, key)
+    }
+
+    fn update_contact(&self, key: &ContactKey, changes: ContactChanges) -> Result<Contact, CoreError> {
+        contacts::update(&mut *self.conn()?, key, changes)
+    }
+
+    fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
+        contacts::delete(&mut *self.conn()?, key)
+    }
+
+    fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError> {
+        contacts::set_account_owner(&mut *self.conn()?, key)
+    }
+
+    fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
+        listing::by_offset(&mut *self.conn()?, page)
+    }
+
+    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
+        listing::after(&mut *self.conn()?, page)
+    }
+
+    fn create_account(&self, account: NewAccount, owner: Option<NewContact>) -> Result<(Account, Option<Contact>), CoreError> {
+        accounts::create(&mut *self.conn()?, account, owner)
+    }
+
+    fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
+        accounts::get(&mut *self.conn()?, key)
+    }
+
+    fn update_account(&self, key: &AccountKey, changes: AccountChanges) -> Result<Account, CoreError> {
+        accounts::update(&mut *self.conn()?, key, changes)
+    }
+
+    fn list_accounts(&self, limit: u32, offset: u64, after_id: Option<i64>) -> Result<(Vec<Account>, u64), CoreError> {
+        accounts::list(&mut *self.conn()?, limit, offset, after_id)
+    }
+
+    fn import(&self, source: &str, rows: Vec<ImportRow>, prune: bool, dry_run: bool) -> Result<ImportOutcome, CoreError> {
+        import::run(&mut *self.conn()?, source, rows, prune, dry_run)
+    }
+}
