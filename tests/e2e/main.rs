@@ -1,1 +1,5 @@
+//! End-to-end tests: the real `contacts-gateway` binary on a free port over a fresh database.
 
+mod server;
+
+mod foundation;

@@ -79,6 +79,11 @@ impl Caller {
     }
 }
 
+/// A random (version 4) UUID in its usual text form.
+pub fn random_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,7 +101,13 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_refused() {
-        for bad in ["", "cgw_", "cgw_short", "xyz_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "cgw_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+"] {
+        for bad in [
+            "",
+            "cgw_",
+            "cgw_short",
+            "xyz_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            "cgw_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA+",
+        ] {
             assert!(!is_well_formed(bad), "{bad}");
         }
         assert_eq!(
@@ -104,9 +115,4 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
-}
-
-/// A random (version 4) UUID in its usual text form.
-pub fn random_uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
 }

@@ -56,7 +56,11 @@ impl AttributeValue {
             AttributeValue::Text(text) => serde_json::Value::String(text.clone()),
             AttributeValue::Number(number) => serde_json::Value::Number(number.clone()),
             AttributeValue::Bool(flag) => serde_json::Value::Bool(*flag),
-            AttributeValue::List(items) => items.iter().cloned().map(serde_json::Value::String).collect(),
+            AttributeValue::List(items) => items
+                .iter()
+                .cloned()
+                .map(serde_json::Value::String)
+                .collect(),
         }
     }
 }

@@ -119,7 +119,9 @@ mod tests {
     #[test]
     fn starts_like_workshops_example() {
         // Workshop's docs show cursors starting `eyJzb3J0IjoibmFtZSIsIm9yZGVyIjoiY`.
-        assert!(by_name().encode().starts_with("eyJzb3J0IjoibmFtZSIsIm9yZGVyIjoiY"));
+        assert!(by_name()
+            .encode()
+            .starts_with("eyJzb3J0IjoibmFtZSIsIm9yZGVyIjoiY"));
     }
 
     fn encode_raw(json: &str) -> String {

@@ -7,14 +7,19 @@ use crate::account::{Account, AccountChanges, AccountKey, NewAccount};
 use crate::auth::KeyRecord;
 use crate::contact::{AttributeValue, Contact, ContactChanges, ContactKey, NewContact};
 use crate::error::CoreError;
-use crate::query::{KeysetPage, OffsetPage};
+use crate::query::{AccountQuery, KeysetPage, OffsetPage};
 
 pub trait Directory: Send + Sync + 'static {
     /// Answers when the database does.
     fn ping(&self) -> Result<(), CoreError>;
 
     // --- keys
-    fn create_key(&self, name: &str, key_hash: &str, read_only: bool) -> Result<KeyRecord, CoreError>;
+    fn create_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        read_only: bool,
+    ) -> Result<KeyRecord, CoreError>;
     fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError>;
     fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError>;
     /// The live (unrevoked) key with this hash.
@@ -24,7 +29,11 @@ pub trait Directory: Send + Sync + 'static {
     // --- contacts
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError>;
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError>;
-    fn update_contact(&self, key: &ContactKey, changes: ContactChanges) -> Result<Contact, CoreError>;
+    fn update_contact(
+        &self,
+        key: &ContactKey,
+        changes: ContactChanges,
+    ) -> Result<Contact, CoreError>;
     /// Tombstones the contact and frees its email and external ids; answers what it was.
     fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError>;
     /// Makes the contact its account's only owner.
@@ -36,14 +45,28 @@ pub trait Directory: Send + Sync + 'static {
 
     // --- accounts
     /// Creates the account and, when given, its owner contact, in one transaction.
-    fn create_account(&self, account: NewAccount, owner: Option<NewContact>) -> Result<(Account, Option<Contact>), CoreError>;
+    fn create_account(
+        &self,
+        account: NewAccount,
+        owner: Option<NewContact>,
+    ) -> Result<(Account, Option<Contact>), CoreError>;
     fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError>;
-    fn update_account(&self, key: &AccountKey, changes: AccountChanges) -> Result<Account, CoreError>;
-    /// A page of accounts ordered by id, after `after_id`, with the total count.
-    fn list_accounts(&self, limit: u32, offset: u64, after_id: Option<i64>) -> Result<(Vec<Account>, u64), CoreError>;
+    fn update_account(
+        &self,
+        key: &AccountKey,
+        changes: AccountChanges,
+    ) -> Result<Account, CoreError>;
+    /// A page of accounts and the total number of matches.
+    fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError>;
 
     // --- import (the write path of a sync source other than the API)
-    fn import(&self, source: &str, rows: Vec<ImportRow>, prune: bool, dry_run: bool) -> Result<ImportOutcome, CoreError>;
+    fn import(
+        &self,
+        source: &str,
+        rows: Vec<ImportRow>,
+        prune: bool,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, CoreError>;
 }
 
 /// One data row of an import file, already parsed.

@@ -14,9 +14,15 @@ pub enum Entity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {
     /// A live contact already has this email (compared case-insensitively).
-    EmailTaken { existing_id: i64, existing_uid: String },
+    EmailTaken {
+        existing_id: i64,
+        existing_uid: String,
+    },
     /// A live contact already has this external id.
-    ExternalIdTaken { existing_id: i64, existing_uid: String },
+    ExternalIdTaken {
+        existing_id: i64,
+        existing_uid: String,
+    },
     /// An account already has this external id.
     AccountExternalIdTaken { existing_uid: String },
     /// An API key with this name exists.

@@ -22,5 +22,8 @@ pub use cursor::{Cursor, CursorError, SortValue};
 pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};
 pub use error::{Conflict, CoreError, Entity, ForbiddenReason};
 pub use gateway::{Gateway, SyncSource};
-pub use query::{Condition, FilterField, FilterNode, KeysetPage, OffsetPage, Operator, Order, SortKey};
+pub use query::{
+    AccountQuery, AccountSort, Condition, FilterField, FilterNode, KeysetPage, OffsetPage,
+    Operator, Order, SortKey,
+};
 pub use time::Timestamp;

@@ -149,3 +149,43 @@ pub struct KeysetPage {
     pub limit: u32,
     pub after: Option<(SortValue, i64)>,
 }
+
+/// The orderings of account lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountSort {
+    Id,
+    Name,
+    Status,
+    CreatedAt,
+    UpdatedAt,
+}
+
+/// A page of accounts: by offset with a total (Grow), or after an id (Pylon).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountQuery {
+    pub status: Option<String>,
+    pub category_id: Option<i64>,
+    /// Substring of the name.
+    pub search: Option<String>,
+    pub sort: AccountSort,
+    pub order: Order,
+    pub limit: u32,
+    pub offset: u64,
+    pub after_id: Option<i64>,
+}
+
+impl AccountQuery {
+    /// Every account by id, `limit` at a time.
+    pub fn by_id(limit: u32) -> Self {
+        AccountQuery {
+            status: None,
+            category_id: None,
+            search: None,
+            sort: AccountSort::Id,
+            order: Order::Asc,
+            limit,
+            offset: 0,
+            after_id: None,
+        }
+    }
+}

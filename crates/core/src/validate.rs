@@ -65,7 +65,9 @@ pub fn is_valid_avatar_url(url: &str) -> bool {
     };
     !host.is_empty()
         && !url.chars().any(char::is_whitespace)
-        && [".png", ".jpg", ".jpeg"].iter().any(|ext| path.ends_with(ext))
+        && [".png", ".jpg", ".jpeg"]
+            .iter()
+            .any(|ext| path.ends_with(ext))
 }
 
 /// Attribute keys are shared by Workshop attributes and Pylon custom-field slugs.
@@ -97,7 +99,17 @@ mod tests {
         for good in ["jane@acme.example", "a.b+c@x.io", "x@localhost"] {
             assert!(is_valid_email(good), "{good}");
         }
-        for bad in ["", "jane", "@acme.io", "jane@", "ja ne@acme.io", "jane@acme..io", "a@b@c", "jane@-x.io", "'; DROP TABLE contacts;--@x"] {
+        for bad in [
+            "",
+            "jane",
+            "@acme.io",
+            "jane@",
+            "ja ne@acme.io",
+            "jane@acme..io",
+            "a@b@c",
+            "jane@-x.io",
+            "'; DROP TABLE contacts;--@x",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }

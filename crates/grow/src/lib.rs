@@ -1,14 +1,49 @@
-//! dialect-grow: the Grow CRM contacts API (`/api/contacts`, `/api/clients`).
+//! dialect-grow: the Grow CRM contacts API (`/api/contacts`, `/api/clients`) as a translator
+//! over the gateway: Laravel-style messages, numeric ids, page/limit lists, JSON or form bodies.
 
-use actix_web::{web, HttpResponse};
-use contacts_http::{ApiError, Dialect, RequestId};
+mod clients;
+mod contacts;
+mod error;
+mod input;
+mod listing;
+mod views;
 
-pub struct Grow;
+use actix_web::http::Method;
+use actix_web::web;
+use contacts_http::resource;
 
-impl Dialect for Grow {
-    fn render(_error: &ApiError, _request_id: &RequestId) -> HttpResponse {
-        HttpResponse::NotFound().finish()
-    }
+pub use error::Grow;
+
+/// Mounts the Grow routes; the server puts them under the configured prefix (`/api`).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource::<Grow>("/contacts")
+            .on(Method::GET, contacts::list)
+            .on(Method::POST, contacts::create)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/contacts/{id}")
+            .on(Method::GET, contacts::show)
+            .on(Method::PATCH, contacts::update)
+            .on(Method::DELETE, contacts::delete)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/contacts/{id}/account-owner")
+            .on(Method::PUT, contacts::set_account_owner)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/clients")
+            .on(Method::GET, clients::list)
+            .on(Method::POST, clients::create)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/clients/{id}")
+            .on(Method::GET, clients::show)
+            .on(Method::PATCH, clients::update)
+            .finish(),
+    );
 }
-
-pub fn configure(_cfg: &mut web::ServiceConfig) {}

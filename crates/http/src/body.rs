@@ -68,15 +68,20 @@ fn content_kind(req: &HttpRequest) -> Result<Kind, ApiError> {
 fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(fields)) => Ok(fields),
-        Ok(_) => Err(ApiError::MalformedBody("the body must be a JSON object".into())),
-        Err(err) => Err(ApiError::MalformedBody(format!("the body is not valid JSON: {err}"))),
+        Ok(_) => Err(ApiError::MalformedBody(
+            "the body must be a JSON object".into(),
+        )),
+        Err(err) => Err(ApiError::MalformedBody(format!(
+            "the body is not valid JSON: {err}"
+        ))),
     }
 }
 
 /// Form fields as JSON strings; `key[]` fields gather into arrays, as PHP clients send them.
 fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
-        .map_err(|err| ApiError::MalformedBody(format!("the body is not valid form data: {err}")))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|err| {
+        ApiError::MalformedBody(format!("the body is not valid form data: {err}"))
+    })?;
     let mut fields = Fields::new();
     for (key, value) in pairs {
         if let Some(list_key) = key.strip_suffix("[]") {
@@ -95,7 +100,11 @@ fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
 
 /// Reads the body as fields. JSON always; form data only when `accept_form`. An empty body is
 /// no fields. Without a content type, a body that looks like JSON is read as JSON.
-pub async fn read_fields(req: &HttpRequest, payload: web::Payload, accept_form: bool) -> Result<Fields, ApiError> {
+pub async fn read_fields(
+    req: &HttpRequest,
+    payload: web::Payload,
+    accept_form: bool,
+) -> Result<Fields, ApiError> {
     let kind = content_kind(req)?;
     let body = read_limited(req, payload).await?;
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -104,9 +113,14 @@ pub async fn read_fields(req: &HttpRequest, payload: web::Payload, accept_form: 
     match kind {
         Kind::Json => parse_json(&body),
         Kind::Form if accept_form => parse_form(&body),
-        Kind::Form => Err(ApiError::UnsupportedMediaType("application/x-www-form-urlencoded".into())),
+        Kind::Form => Err(ApiError::UnsupportedMediaType(
+            "application/x-www-form-urlencoded".into(),
+        )),
         Kind::Unknown => {
-            let looks_like_json = body.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b == b'{' || *b == b'[');
+            let looks_like_json = body
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| *b == b'{' || *b == b'[');
             if looks_like_json || !accept_form {
                 parse_json(&body)
             } else {

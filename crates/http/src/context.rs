@@ -19,7 +19,10 @@ impl RequestId {
 
     /// The id the server's middleware gave this request (a fresh one outside it).
     pub fn of(req: &HttpRequest) -> Self {
-        req.extensions().get::<RequestId>().cloned().unwrap_or_default()
+        req.extensions()
+            .get::<RequestId>()
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -70,13 +73,17 @@ impl FromRequest for Ctx {
 
 impl Ctx {
     pub fn caller(&self) -> Result<&Caller, ApiError> {
-        self.caller.as_ref().ok_or(ApiError::Core(CoreError::Unauthorized))
+        self.caller
+            .as_ref()
+            .ok_or(ApiError::Core(CoreError::Unauthorized))
     }
 
     /// Checks the rules every contact write obeys: a writing key, and the API as sync source.
     pub fn authorize_contact_write(&self) -> Result<(), ApiError> {
         let caller = self.caller()?;
-        self.gateway.authorize_contact_write(caller).map_err(ApiError::Core)
+        self.gateway
+            .authorize_contact_write(caller)
+            .map_err(ApiError::Core)
     }
 
     /// Checks that the key may write (for writes that are not contact writes, such as accounts).

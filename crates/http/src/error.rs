@@ -13,9 +13,18 @@ pub enum ApiError {
     MalformedBody(String),
     /// A content type the route does not read.
     UnsupportedMediaType(String),
-    PayloadTooLarge { limit: usize },
-    RouteNotFound { method: String, path: String },
-    MethodNotAllowed { method: String, path: String, allowed: Vec<String> },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    RouteNotFound {
+        method: String,
+        path: String,
+    },
+    MethodNotAllowed {
+        method: String,
+        path: String,
+        allowed: Vec<String>,
+    },
 }
 
 impl From<CoreError> for ApiError {

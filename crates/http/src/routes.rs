@@ -33,35 +33,40 @@ impl<D: Dialect> DialectResource<D> {
         Args: FromRequest + 'static,
         F::Output: Responder + 'static,
     {
+        self.methods.push(method.clone());
         if method == Method::GET {
             self.methods.push(Method::HEAD);
             self.resource = self.resource.route(web::head().to(handler.clone()));
         }
-        self.methods.push(method.clone());
         self.resource = self.resource.route(web::method(method).to(handler));
         self
     }
 
     /// The finished resource: any other method gets the dialect's 405 with `Allow`.
     pub fn finish(self) -> Resource {
-        let mut allowed: Vec<String> = self.methods.iter().map(|m| m.as_str().to_owned()).collect();
-        allowed.sort();
-        allowed.dedup();
-        self.resource.default_service(web::to(move |req: HttpRequest| {
-            let allowed = allowed.clone();
-            async move {
-                let error = ApiError::MethodNotAllowed {
-                    method: req.method().as_str().to_owned(),
-                    path: req.path().to_owned(),
-                    allowed: allowed.clone(),
-                };
-                let mut response = D::respond(&error, &RequestId::of(&req));
-                if let Ok(value) = allowed.join(", ").parse() {
-                    response.headers_mut().insert(ALLOW, value);
-                }
-                response
+        // In the order the routes were declared, as Laravel lists them.
+        let mut allowed: Vec<String> = Vec::new();
+        for method in &self.methods {
+            if !allowed.iter().any(|seen| seen == method.as_str()) {
+                allowed.push(method.as_str().to_owned());
             }
-        }))
+        }
+        self.resource
+            .default_service(web::to(move |req: HttpRequest| {
+                let allowed = allowed.clone();
+                async move {
+                    let error = ApiError::MethodNotAllowed {
+                        method: req.method().as_str().to_owned(),
+                        path: req.path().to_owned(),
+                        allowed: allowed.clone(),
+                    };
+                    let mut response = D::respond(&error, &RequestId::of(&req));
+                    if let Ok(value) = allowed.join(", ").parse() {
+                        response.headers_mut().insert(ALLOW, value);
+                    }
+                    response
+                }
+            }))
     }
 }
 

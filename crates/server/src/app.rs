@@ -44,7 +44,18 @@ async fn nothing_here() -> HttpResponse {
     HttpResponse::NotFound().json(json!({"error": "Not found"}))
 }
 
-fn dialect_scope<D: Dialect>(prefix: &str, configure: fn(&mut web::ServiceConfig)) -> actix_web::Scope<impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>> {
+fn dialect_scope<D: Dialect>(
+    prefix: &str,
+    configure: fn(&mut web::ServiceConfig),
+) -> actix_web::Scope<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
     web::scope(prefix)
         .wrap(from_fn(require_key::<D>))
         .configure(configure)
@@ -71,14 +82,23 @@ pub fn build(
         .route("/readyz", web::get().to(readyz));
     // Longer prefixes first: Pylon's default prefix is the root, which matches every path.
     if dialects.grow.enabled {
-        app = app.service(dialect_scope::<Grow>(&dialects.grow.prefix, dialect_grow::configure));
+        app = app.service(dialect_scope::<Grow>(
+            &dialects.grow.prefix,
+            dialect_grow::configure,
+        ));
     }
     if dialects.workshop.enabled {
         let prefix = format!("{}/v1", dialects.workshop.prefix);
-        app = app.service(dialect_scope::<Workshop>(&prefix, dialect_workshop::configure));
+        app = app.service(dialect_scope::<Workshop>(
+            &prefix,
+            dialect_workshop::configure,
+        ));
     }
     if dialects.pylon.enabled {
-        app = app.service(dialect_scope::<Pylon>(&dialects.pylon.prefix, dialect_pylon::configure));
+        app = app.service(dialect_scope::<Pylon>(
+            &dialects.pylon.prefix,
+            dialect_pylon::configure,
+        ));
     }
     // The logger wraps the request-id middleware so that it sees the id on the response.
     app.default_service(web::to(nothing_here))

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "contacts-gateway", version, about = "One contacts store, three contact API dialects (Grow, Pylon, Workshop).")]
+#[command(
+    name = "contacts-gateway",
+    version,
+    about = "One contacts store, three contact API dialects (Grow, Pylon, Workshop)."
+)]
 pub struct Cli {
     /// A TOML config file layered over config/default.toml (environment variables still win).
     #[arg(long, global = true, value_name = "FILE")]

@@ -79,7 +79,9 @@ impl Default for Settings {
                 max_connections: 8,
                 busy_timeout_ms: 5000,
             },
-            sync: SyncSettings { source: "api".into() },
+            sync: SyncSettings {
+                source: "api".into(),
+            },
             dialects: DialectsSettings {
                 grow: on("/api"),
                 pylon: on(""),
@@ -124,9 +126,15 @@ impl Settings {
             return Err(ConfigError::Rule("sync.source must not be empty".into()));
         }
         if self.server.max_body_bytes == 0 {
-            return Err(ConfigError::Rule("server.max_body_bytes must be at least 1".into()));
+            return Err(ConfigError::Rule(
+                "server.max_body_bytes must be at least 1".into(),
+            ));
         }
-        for (name, dialect) in [("grow", &self.dialects.grow), ("pylon", &self.dialects.pylon), ("workshop", &self.dialects.workshop)] {
+        for (name, dialect) in [
+            ("grow", &self.dialects.grow),
+            ("pylon", &self.dialects.pylon),
+            ("workshop", &self.dialects.workshop),
+        ] {
             let prefix = &dialect.prefix;
             if !prefix.is_empty() && (!prefix.starts_with('/') || prefix.ends_with('/')) {
                 return Err(ConfigError::Rule(format!(
@@ -135,5 +143,69 @@ impl Settings {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+
+    fn jail_error(err: ConfigError) -> figment::Error {
+        figment::Error::from(err.to_string())
+    }
+
+    #[test]
+    fn defaults_alone() {
+        Jail::expect_with(|jail| {
+            let settings = load(jail.directory(), None).map_err(jail_error)?;
+            assert_eq!(settings, Settings::default());
+            assert_eq!(settings.database.url, "data/contacts.db");
+            assert_eq!(settings.server.bind, "127.0.0.1:8080");
+            assert_eq!(settings.sync.source, "api");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn default_file_then_explicit_file_then_environment() {
+        Jail::expect_with(|jail| {
+            jail.create_dir("config")?;
+            jail.create_file(
+                "config/default.toml",
+                "[server]\nbind = \"0.0.0.0:9000\"\n[database]\nurl = \"from-default.db\"\n[sync]\nsource = \"csv\"\n",
+            )?;
+            jail.create_file("override.toml", "[database]\nurl = \"from-file.db\"\n[sync]\nsource = \"bamboohr\"\n")?;
+            jail.set_env("CONTACTS__SYNC__SOURCE", "entra_id");
+            let settings = load(jail.directory(), Some(Path::new("override.toml"))).map_err(jail_error)?;
+            assert_eq!(settings.server.bind, "0.0.0.0:9000", "default.toml over built-ins");
+            assert_eq!(settings.database.url, "from-file.db", "--config over default.toml");
+            assert_eq!(settings.sync.source, "entra_id", "environment over everything");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_shipped_default_toml_matches_the_built_in_defaults() {
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config/default.toml");
+        let text = std::fs::read_to_string(shipped).expect("config/default.toml exists");
+        let parsed: Settings = toml_settings(&text);
+        assert_eq!(parsed, Settings::default());
+    }
+
+    fn toml_settings(text: &str) -> Settings {
+        Figment::from(Toml::string(text)).extract().expect("default.toml names every key")
+    }
+
+    #[test]
+    fn bad_layers_are_refused() {
+        Jail::expect_with(|jail| {
+            assert!(matches!(load(jail.directory(), Some(Path::new("missing.toml"))), Err(ConfigError::MissingFile(_))));
+            jail.create_file("typo.toml", "[server]\nbnid = \"x\"\n")?;
+            assert!(matches!(load(jail.directory(), Some(Path::new("typo.toml"))), Err(ConfigError::Invalid(_))));
+            jail.set_env("CONTACTS__SYNC__SOURCE", " ");
+            assert!(matches!(load(jail.directory(), None), Err(ConfigError::Rule(_))));
+            Ok(())
+        });
     }
 }

@@ -6,6 +6,10 @@ use crate::config::Settings;
 use crate::error::CommandError;
 use contacts_store::SqliteStore;
 
-pub fn run(_store: &SqliteStore, _settings: &Settings, _args: &ImportArgs) -> Result<(), CommandError> {
+pub fn run(
+    _store: &SqliteStore,
+    _settings: &Settings,
+    _args: &ImportArgs,
+) -> Result<(), CommandError> {
     Err(CommandError::Usage("import is not available yet".into()))
 }

@@ -3,7 +3,11 @@
 use contacts_core::{ApiKey, CoreError, Directory, KeyRecord};
 
 /// Creates a key and answers it with its plaintext, which the caller prints once.
-pub fn create(directory: &dyn Directory, name: &str, read_only: bool) -> Result<(ApiKey, KeyRecord), CoreError> {
+pub fn create(
+    directory: &dyn Directory,
+    name: &str,
+    read_only: bool,
+) -> Result<(ApiKey, KeyRecord), CoreError> {
     let key = ApiKey::generate();
     let record = directory.create_key(name, &key.hash(), read_only)?;
     Ok((key, record))
@@ -11,12 +15,19 @@ pub fn create(directory: &dyn Directory, name: &str, read_only: bool) -> Result<
 
 /// One line per key for `keys list`.
 pub fn describe(record: &KeyRecord) -> String {
-    let access = if record.read_only { "read-only" } else { "read-write" };
+    let access = if record.read_only {
+        "read-only"
+    } else {
+        "read-write"
+    };
     let state = match &record.revoked_at {
         Some(at) => format!("revoked {at}"),
         None => "active".to_owned(),
     };
-    format!("{}\t{access}\tcreated {}\t{state}", record.name, record.created_at)
+    format!(
+        "{}\t{access}\tcreated {}\t{state}",
+        record.name, record.created_at
+    )
 }
 
 /// On an empty key table, mints the first key so a new install can be used at once.

@@ -31,5 +31,8 @@ pub fn open_store(settings: &Settings) -> Result<SqliteStore, StoreError> {
 
 /// The gateway service over a store, with the configured sync source.
 pub fn gateway(store: SqliteStore, settings: &Settings) -> Gateway {
-    Gateway::new(Arc::new(store), SyncSource::new(settings.sync.source.clone()))
+    Gateway::new(
+        Arc::new(store),
+        SyncSource::new(settings.sync.source.clone()),
+    )
 }

@@ -51,9 +51,9 @@ fn run_keys(store: &dyn Directory, command: KeysCommand) -> Result<(), CommandEr
                     println!("{}", key.expose());
                     Ok(())
                 }
-                Err(CoreError::Conflict(Conflict::KeyNameTaken)) => {
-                    Err(CommandError::Usage(format!("a key named {name:?} already exists")))
-                }
+                Err(CoreError::Conflict(Conflict::KeyNameTaken)) => Err(CommandError::Usage(
+                    format!("a key named {name:?} already exists"),
+                )),
                 Err(err) => Err(err.into()),
             }
         }
@@ -68,7 +68,9 @@ fn run_keys(store: &dyn Directory, command: KeysCommand) -> Result<(), CommandEr
                 println!("{}", keys::describe(&record));
                 Ok(())
             }
-            Err(CoreError::NotFound(Entity::ApiKey)) => Err(CommandError::Usage(format!("no key is named {name:?}"))),
+            Err(CoreError::NotFound(Entity::ApiKey)) => {
+                Err(CommandError::Usage(format!("no key is named {name:?}")))
+            }
             Err(err) => Err(err.into()),
         },
     }

@@ -13,12 +13,17 @@ use contacts_http::{ApiError, Dialect, RequestId};
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Gives the request a fresh UUID and sends it back as `X-Request-Id`.
-pub async fn request_id(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, Error> {
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = RequestId::new();
     req.extensions_mut().insert(id.clone());
     let mut response = next.call(req).await?;
     if let Ok(value) = HeaderValue::from_str(&id.0) {
-        response.headers_mut().insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     Ok(response)
 }
@@ -26,7 +31,9 @@ pub async fn request_id(req: ServiceRequest, next: Next<impl MessageBody>) -> Re
 fn bearer_token(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 /// Who the token belongs to, if it is a live key.
@@ -35,7 +42,9 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
         return Ok(None);
     };
     let Some(gateway) = req.app_data::<web::Data<Gateway>>() else {
-        return Err(ApiError::Core(CoreError::internal("the gateway is not configured")));
+        return Err(ApiError::Core(CoreError::internal(
+            "the gateway is not configured",
+        )));
     };
     let directory = gateway.directory();
     let hash = hash_key(&token);

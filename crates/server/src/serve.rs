@@ -1,7 +1,6 @@
 //! `serve`: open the store, mint the first key if there is none, and run the HTTP server until
 //! SIGTERM or Ctrl-C, letting in-flight requests finish.
 
-
 use actix_web::HttpServer;
 use contacts_core::Directory;
 

@@ -3,8 +3,8 @@
 use contacts_core::account::Address;
 use contacts_core::validate::join_name;
 use contacts_core::{
-    Account, AccountChanges, AccountKey, Conflict, Contact, CoreError, Entity, ExternalId,
-    NewAccount, NewContact, Timestamp,
+    Account, AccountChanges, AccountKey, AccountQuery, AccountSort, Conflict, Contact, CoreError,
+    Entity, ExternalId, NewAccount, NewContact, Order, Timestamp,
 };
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
@@ -39,9 +39,17 @@ struct AccountRow {
 }
 
 /// The id of the account `key` names, if there is one.
-pub fn resolve_account(conn: &mut SqliteConnection, key: &AccountKey) -> Result<Option<i64>, CoreError> {
+pub fn resolve_account(
+    conn: &mut SqliteConnection,
+    key: &AccountKey,
+) -> Result<Option<i64>, CoreError> {
     let by_uid = |conn: &mut SqliteConnection, uid: &str| {
-        accounts::table.filter(accounts::uid.eq(uid)).select(accounts::id).first::<i64>(conn).optional().map_err(db)
+        accounts::table
+            .filter(accounts::uid.eq(uid))
+            .select(accounts::id)
+            .first::<i64>(conn)
+            .optional()
+            .map_err(db)
     };
     let by_external = |conn: &mut SqliteConnection, external: &str| {
         account_external_ids::table
@@ -52,7 +60,12 @@ pub fn resolve_account(conn: &mut SqliteConnection, key: &AccountKey) -> Result<
             .map_err(db)
     };
     match key {
-        AccountKey::Id(id) => accounts::table.find(id).select(accounts::id).first(conn).optional().map_err(db),
+        AccountKey::Id(id) => accounts::table
+            .find(id)
+            .select(accounts::id)
+            .first(conn)
+            .optional()
+            .map_err(db),
         AccountKey::Uid(uid) => by_uid(conn, uid),
         AccountKey::ExternalId(external) => by_external(conn, external),
         AccountKey::UidOrExternalId(text) => match by_uid(conn, text)? {
@@ -70,18 +83,32 @@ fn to_json_list(items: &[String]) -> String {
     serde_json::Value::from(items.to_vec()).to_string()
 }
 
-fn load_accounts(conn: &mut SqliteConnection, rows: Vec<AccountRow>) -> Result<Vec<Account>, CoreError> {
+fn load_accounts(
+    conn: &mut SqliteConnection,
+    rows: Vec<AccountRow>,
+) -> Result<Vec<Account>, CoreError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let owner_ids: Vec<i64> = rows.iter().filter_map(|row| row.owner_contact_id).collect();
     let externals: Vec<(i64, String, String)> = account_external_ids::table
         .filter(account_external_ids::account_id.eq_any(&ids))
-        .order((account_external_ids::account_id, account_external_ids::position))
-        .select((account_external_ids::account_id, account_external_ids::external_id, account_external_ids::label))
+        .order((
+            account_external_ids::account_id,
+            account_external_ids::position,
+        ))
+        .select((
+            account_external_ids::account_id,
+            account_external_ids::external_id,
+            account_external_ids::label,
+        ))
         .load(conn)
         .map_err(db)?;
     let owners: Vec<(i64, String, String)> = contacts_table::table
         .filter(contacts_table::id.eq_any(&owner_ids))
-        .select((contacts_table::id, contacts_table::first_name, contacts_table::last_name))
+        .select((
+            contacts_table::id,
+            contacts_table::first_name,
+            contacts_table::last_name,
+        ))
         .load(conn)
         .map_err(db)?;
     Ok(rows
@@ -90,10 +117,16 @@ fn load_accounts(conn: &mut SqliteConnection, rows: Vec<AccountRow>) -> Result<V
             external_ids: externals
                 .iter()
                 .filter(|(account_id, _, _)| *account_id == row.id)
-                .map(|(_, external_id, label)| ExternalId { external_id: external_id.clone(), label: label.clone() })
+                .map(|(_, external_id, label)| ExternalId {
+                    external_id: external_id.clone(),
+                    label: label.clone(),
+                })
                 .collect(),
             owner: row.owner_contact_id.and_then(|owner| {
-                owners.iter().find(|(id, _, _)| *id == owner).map(|(id, first, last)| (*id, join_name(first, last)))
+                owners
+                    .iter()
+                    .find(|(id, _, _)| *id == owner)
+                    .map(|(id, first, last)| (*id, join_name(first, last)))
             }),
             id: row.id,
             uid: row.uid,
@@ -121,11 +154,21 @@ fn load_accounts(conn: &mut SqliteConnection, rows: Vec<AccountRow>) -> Result<V
 }
 
 fn load_account(conn: &mut SqliteConnection, id: i64) -> Result<Account, CoreError> {
-    let rows: Vec<AccountRow> = accounts::table.filter(accounts::id.eq(id)).select(AccountRow::as_select()).load(conn).map_err(db)?;
-    load_accounts(conn, rows)?.pop().ok_or(CoreError::NotFound(Entity::Account))
+    let rows: Vec<AccountRow> = accounts::table
+        .filter(accounts::id.eq(id))
+        .select(AccountRow::as_select())
+        .load(conn)
+        .map_err(db)?;
+    load_accounts(conn, rows)?
+        .pop()
+        .ok_or(CoreError::NotFound(Entity::Account))
 }
 
-pub fn create(conn: &mut SqliteConnection, new: NewAccount, owner: Option<NewContact>) -> Result<(Account, Option<Contact>), CoreError> {
+pub fn create(
+    conn: &mut SqliteConnection,
+    new: NewAccount,
+    owner: Option<NewContact>,
+) -> Result<(Account, Option<Contact>), CoreError> {
     write(conn, |conn| {
         for external in &new.external_ids {
             let holder: Option<String> = account_external_ids::table
@@ -136,7 +179,9 @@ pub fn create(conn: &mut SqliteConnection, new: NewAccount, owner: Option<NewCon
                 .optional()
                 .map_err(db)?;
             if let Some(existing_uid) = holder {
-                return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken { existing_uid }));
+                return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken {
+                    existing_uid,
+                }));
             }
         }
         let now = Timestamp::now().to_text();
@@ -176,7 +221,10 @@ pub fn create(conn: &mut SqliteConnection, new: NewAccount, owner: Option<NewCon
                 )
             })
             .collect();
-        diesel::insert_into(account_external_ids::table).values(&externals).execute(conn).map_err(db)?;
+        diesel::insert_into(account_external_ids::table)
+            .values(&externals)
+            .execute(conn)
+            .map_err(db)?;
         let owner = match owner {
             Some(mut contact) => {
                 contact.account = Some(AccountKey::Id(id));
@@ -217,7 +265,11 @@ struct AccountUpdate {
     updated_at: Option<String>,
 }
 
-pub fn update(conn: &mut SqliteConnection, key: &AccountKey, changes: AccountChanges) -> Result<Account, CoreError> {
+pub fn update(
+    conn: &mut SqliteConnection,
+    key: &AccountKey,
+    changes: AccountChanges,
+) -> Result<Account, CoreError> {
     write(conn, |conn| {
         let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
         let billing = changes.billing;
@@ -237,21 +289,80 @@ pub fn update(conn: &mut SqliteConnection, key: &AccountKey, changes: AccountCha
             tags: changes.tags.as_deref().map(to_json_list),
             updated_at: Some(Timestamp::now().to_text()),
         };
-        diesel::update(accounts::table.find(id)).set(&update).execute(conn).map_err(db)?;
+        diesel::update(accounts::table.find(id))
+            .set(&update)
+            .execute(conn)
+            .map_err(db)?;
         load_account(conn, id)
     })
 }
 
-pub fn list(conn: &mut SqliteConnection, limit: u32, offset: u64, after_id: Option<i64>) -> Result<(Vec<Account>, u64), CoreError> {
-    let total: i64 = accounts::table.count().get_result(conn).map_err(db)?;
-    let mut query = accounts::table.select(AccountRow::as_select()).order(accounts::id.asc()).into_boxed();
-    if let Some(after_id) = after_id {
-        query = query.filter(accounts::id.gt(after_id));
-    }
-    let rows = query
-        .limit(i64::from(limit))
-        .offset(i64::try_from(offset).unwrap_or(i64::MAX))
+pub fn list(
+    conn: &mut SqliteConnection,
+    query: &AccountQuery,
+) -> Result<(Vec<Account>, u64), CoreError> {
+    // The same filters twice: once to count, once for the page.
+    let filtered = || {
+        let mut boxed = accounts::table.into_boxed();
+        if let Some(status) = &query.status {
+            boxed = boxed.filter(accounts::status.eq(status.clone()));
+        }
+        if let Some(category_id) = query.category_id {
+            boxed = boxed.filter(accounts::category_id.eq(category_id));
+        }
+        if let Some(search) = &query.search {
+            let escaped: String = search
+                .chars()
+                .flat_map(|ch| {
+                    if matches!(ch, '%' | '_' | '\\') {
+                        vec!['\\', ch]
+                    } else {
+                        vec![ch]
+                    }
+                })
+                .collect();
+            boxed = boxed.filter(accounts::name.like(format!("%{escaped}%")).escape('\\'));
+        }
+        if let Some(after_id) = query.after_id {
+            boxed = boxed.filter(accounts::id.gt(after_id));
+        }
+        boxed
+    };
+    let total: i64 = filtered().count().get_result(conn).map_err(db)?;
+    let mut page = filtered().select(AccountRow::as_select());
+    page = match (query.sort, query.order) {
+        (AccountSort::Id, Order::Asc) => page.order(accounts::id.asc()),
+        (AccountSort::Id, Order::Desc) => page.order(accounts::id.desc()),
+        (AccountSort::Name, Order::Asc) => page.order((accounts::name.asc(), accounts::id.asc())),
+        (AccountSort::Name, Order::Desc) => {
+            page.order((accounts::name.desc(), accounts::id.desc()))
+        }
+        (AccountSort::Status, Order::Asc) => {
+            page.order((accounts::status.asc(), accounts::id.asc()))
+        }
+        (AccountSort::Status, Order::Desc) => {
+            page.order((accounts::status.desc(), accounts::id.desc()))
+        }
+        (AccountSort::CreatedAt, Order::Asc) => {
+            page.order((accounts::created_at.asc(), accounts::id.asc()))
+        }
+        (AccountSort::CreatedAt, Order::Desc) => {
+            page.order((accounts::created_at.desc(), accounts::id.desc()))
+        }
+        (AccountSort::UpdatedAt, Order::Asc) => {
+            page.order((accounts::updated_at.asc(), accounts::id.asc()))
+        }
+        (AccountSort::UpdatedAt, Order::Desc) => {
+            page.order((accounts::updated_at.desc(), accounts::id.desc()))
+        }
+    };
+    let rows = page
+        .limit(i64::from(query.limit))
+        .offset(i64::try_from(query.offset).unwrap_or(i64::MAX))
         .load(conn)
         .map_err(db)?;
-    Ok((load_accounts(conn, rows)?, u64::try_from(total).unwrap_or(0)))
+    Ok((
+        load_accounts(conn, rows)?,
+        u64::try_from(total).unwrap_or(0),
+    ))
 }

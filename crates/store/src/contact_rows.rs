@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use contacts_core::{
-    AccountSummary, AttributeValue, Contact, ContactStatus, CoreError, ExternalId, Social, Timestamp,
+    AccountSummary, AttributeValue, Contact, ContactStatus, CoreError, ExternalId, Social,
+    Timestamp,
 };
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
@@ -42,7 +43,9 @@ pub struct ContactRow {
 }
 
 /// Attribute rows of one contact back into values: a `list` kind gathers its items in order.
-pub fn attributes_from_rows(rows: Vec<(String, String, String)>) -> BTreeMap<String, AttributeValue> {
+pub fn attributes_from_rows(
+    rows: Vec<(String, String, String)>,
+) -> BTreeMap<String, AttributeValue> {
     let mut attributes = BTreeMap::new();
     for (key, kind, value) in rows {
         let parsed = match kind.as_str() {
@@ -118,7 +121,10 @@ pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Con
     let mut external_ids: HashMap<i64, Vec<ExternalId>> = HashMap::new();
     for (contact_id, external_id, label) in contact_external_ids::table
         .filter(contact_external_ids::contact_id.eq_any(ids))
-        .order((contact_external_ids::contact_id, contact_external_ids::position))
+        .order((
+            contact_external_ids::contact_id,
+            contact_external_ids::position,
+        ))
         .select((
             contact_external_ids::contact_id,
             contact_external_ids::external_id,
@@ -210,13 +216,21 @@ pub fn load_account_summaries(
     }
     let rows: Vec<(i64, String, String, Option<i64>)> = accounts::table
         .filter(accounts::id.eq_any(ids))
-        .select((accounts::id, accounts::uid, accounts::name, accounts::owner_contact_id))
+        .select((
+            accounts::id,
+            accounts::uid,
+            accounts::name,
+            accounts::owner_contact_id,
+        ))
         .load(conn)
         .map_err(db)?;
     let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
     for (account_id, external_id, label) in account_external_ids::table
         .filter(account_external_ids::account_id.eq_any(ids))
-        .order((account_external_ids::account_id, account_external_ids::position))
+        .order((
+            account_external_ids::account_id,
+            account_external_ids::position,
+        ))
         .select((
             account_external_ids::account_id,
             account_external_ids::external_id,

@@ -21,9 +21,20 @@ use crate::schema::{
 pub fn resolve(conn: &mut SqliteConnection, key: &ContactKey) -> Result<i64, CoreError> {
     let live = contacts::table.filter(contacts::deleted_at.is_null());
     let found: Option<i64> = match key {
-        ContactKey::Id(id) => live.filter(contacts::id.eq(id)).select(contacts::id).first(conn).optional(),
-        ContactKey::Uid(uid) => live.filter(contacts::uid.eq(uid)).select(contacts::id).first(conn).optional(),
-        ContactKey::External { external_id, only_source } => {
+        ContactKey::Id(id) => live
+            .filter(contacts::id.eq(id))
+            .select(contacts::id)
+            .first(conn)
+            .optional(),
+        ContactKey::Uid(uid) => live
+            .filter(contacts::uid.eq(uid))
+            .select(contacts::id)
+            .first(conn)
+            .optional(),
+        ContactKey::External {
+            external_id,
+            only_source,
+        } => {
             let mut query = live
                 .inner_join(contact_external_ids::table)
                 .filter(contact_external_ids::external_id.eq(external_id))
@@ -51,7 +62,11 @@ pub(crate) fn load_one(conn: &mut SqliteConnection, id: i64) -> Result<Contact, 
 }
 
 /// Fails with the holder when a live contact other than `except` has this email.
-pub(crate) fn ensure_email_free(conn: &mut SqliteConnection, email_key: &str, except: Option<i64>) -> Result<(), CoreError> {
+pub(crate) fn ensure_email_free(
+    conn: &mut SqliteConnection,
+    email_key: &str,
+    except: Option<i64>,
+) -> Result<(), CoreError> {
     let mut primary = contacts::table
         .filter(contacts::deleted_at.is_null())
         .filter(contacts::email_key.eq(email_key))
@@ -71,13 +86,20 @@ pub(crate) fn ensure_email_free(conn: &mut SqliteConnection, email_key: &str, ex
         None => secondary.first(conn).optional().map_err(db)?,
     };
     match holder {
-        Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::EmailTaken { existing_id, existing_uid })),
+        Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::EmailTaken {
+            existing_id,
+            existing_uid,
+        })),
         None => Ok(()),
     }
 }
 
 /// Fails with the holder when a live contact other than `except` has one of these external ids.
-pub(crate) fn ensure_external_ids_free(conn: &mut SqliteConnection, external_ids: &[String], except: Option<i64>) -> Result<(), CoreError> {
+pub(crate) fn ensure_external_ids_free(
+    conn: &mut SqliteConnection,
+    external_ids: &[String],
+    except: Option<i64>,
+) -> Result<(), CoreError> {
     if external_ids.is_empty() {
         return Ok(());
     }
@@ -90,7 +112,10 @@ pub(crate) fn ensure_external_ids_free(conn: &mut SqliteConnection, external_ids
         query = query.filter(contacts::id.ne(except));
     }
     match query.first::<(i64, String)>(conn).optional().map_err(db)? {
-        Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::ExternalIdTaken { existing_id, existing_uid })),
+        Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::ExternalIdTaken {
+            existing_id,
+            existing_uid,
+        })),
         None => Ok(()),
     }
 }
@@ -106,21 +131,40 @@ fn dedup_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
     kept
 }
 
-pub(crate) fn replace_phones(conn: &mut SqliteConnection, contact_id: i64, phones: &[String]) -> Result<(), CoreError> {
-    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(contact_id))).execute(conn).map_err(db)?;
+pub(crate) fn replace_phones(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    phones: &[String],
+) -> Result<(), CoreError> {
+    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(contact_id)))
+        .execute(conn)
+        .map_err(db)?;
     let rows: Vec<_> = phones
         .iter()
         .enumerate()
         .map(|(position, phone)| {
-            (contact_phones::contact_id.eq(contact_id), contact_phones::position.eq(position as i32), contact_phones::phone.eq(phone))
+            (
+                contact_phones::contact_id.eq(contact_id),
+                contact_phones::position.eq(position as i32),
+                contact_phones::phone.eq(phone),
+            )
         })
         .collect();
-    diesel::insert_into(contact_phones::table).values(&rows).execute(conn).map_err(db)?;
+    diesel::insert_into(contact_phones::table)
+        .values(&rows)
+        .execute(conn)
+        .map_err(db)?;
     Ok(())
 }
 
-fn replace_secondary_emails(conn: &mut SqliteConnection, contact_id: i64, emails: &[String]) -> Result<(), CoreError> {
-    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(contact_id))).execute(conn).map_err(db)?;
+fn replace_secondary_emails(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    emails: &[String],
+) -> Result<(), CoreError> {
+    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(contact_id)))
+        .execute(conn)
+        .map_err(db)?;
     let rows: Vec<_> = emails
         .iter()
         .enumerate()
@@ -133,12 +177,23 @@ fn replace_secondary_emails(conn: &mut SqliteConnection, contact_id: i64, emails
             )
         })
         .collect();
-    diesel::insert_into(contact_emails::table).values(&rows).execute(conn).map_err(db)?;
+    diesel::insert_into(contact_emails::table)
+        .values(&rows)
+        .execute(conn)
+        .map_err(db)?;
     Ok(())
 }
 
-pub(crate) fn replace_external_ids(conn: &mut SqliteConnection, contact_id: i64, ids: &[ExternalId]) -> Result<(), CoreError> {
-    diesel::delete(contact_external_ids::table.filter(contact_external_ids::contact_id.eq(contact_id))).execute(conn).map_err(db)?;
+pub(crate) fn replace_external_ids(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    ids: &[ExternalId],
+) -> Result<(), CoreError> {
+    diesel::delete(
+        contact_external_ids::table.filter(contact_external_ids::contact_id.eq(contact_id)),
+    )
+    .execute(conn)
+    .map_err(db)?;
     let rows: Vec<_> = ids
         .iter()
         .enumerate()
@@ -151,12 +206,20 @@ pub(crate) fn replace_external_ids(conn: &mut SqliteConnection, contact_id: i64,
             )
         })
         .collect();
-    diesel::insert_into(contact_external_ids::table).values(&rows).execute(conn).map_err(db)?;
+    diesel::insert_into(contact_external_ids::table)
+        .values(&rows)
+        .execute(conn)
+        .map_err(db)?;
     Ok(())
 }
 
 /// Sets (or with `None` removes) one attribute.
-pub(crate) fn put_attribute(conn: &mut SqliteConnection, contact_id: i64, key: &str, value: Option<&AttributeValue>) -> Result<(), CoreError> {
+pub(crate) fn put_attribute(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    key: &str,
+    value: Option<&AttributeValue>,
+) -> Result<(), CoreError> {
     diesel::delete(
         contact_attributes::table
             .filter(contact_attributes::contact_id.eq(contact_id))
@@ -177,11 +240,18 @@ pub(crate) fn put_attribute(conn: &mut SqliteConnection, contact_id: i64, key: &
             )
         })
         .collect();
-    diesel::insert_into(contact_attributes::table).values(&rows).execute(conn).map_err(db)?;
+    diesel::insert_into(contact_attributes::table)
+        .values(&rows)
+        .execute(conn)
+        .map_err(db)?;
     Ok(())
 }
 
-fn queue_email(conn: &mut SqliteConnection, email: &OutgoingEmail, now: &str) -> Result<(), CoreError> {
+fn queue_email(
+    conn: &mut SqliteConnection,
+    email: &OutgoingEmail,
+    now: &str,
+) -> Result<(), CoreError> {
     diesel::insert_into(outbox::table)
         .values((
             outbox::recipient.eq(&email.recipient),
@@ -205,7 +275,10 @@ pub(crate) fn insert(conn: &mut SqliteConnection, new: NewContact) -> Result<i64
         ensure_email_free(conn, email_key, None)?;
     }
     let external_ids = dedup_by(new.external_ids, |id| id.external_id.clone());
-    let wanted: Vec<String> = external_ids.iter().map(|id| id.external_id.clone()).collect();
+    let wanted: Vec<String> = external_ids
+        .iter()
+        .map(|id| id.external_id.clone())
+        .collect();
     ensure_external_ids_free(conn, &wanted, None)?;
     let phones = dedup_by(new.phones, |phone| phone.clone());
     let primary_phone = new.primary_phone.or_else(|| phones.first().cloned());
@@ -268,7 +341,11 @@ struct ContactUpdate {
     updated_at: Option<String>,
 }
 
-pub fn update(conn: &mut SqliteConnection, key: &ContactKey, changes: ContactChanges) -> Result<Contact, CoreError> {
+pub fn update(
+    conn: &mut SqliteConnection,
+    key: &ContactKey,
+    changes: ContactChanges,
+) -> Result<Contact, CoreError> {
     write(conn, |conn| {
         let id = resolve(conn, key)?;
         apply_changes(conn, id, changes)?;
@@ -277,15 +354,29 @@ pub fn update(conn: &mut SqliteConnection, key: &ContactKey, changes: ContactCha
 }
 
 /// Applies a partial update to a live contact inside the caller's transaction.
-pub(crate) fn apply_changes(conn: &mut SqliteConnection, id: i64, changes: ContactChanges) -> Result<(), CoreError> {
-    let current: ContactRow = contacts::table.find(id).select(ContactRow::as_select()).first(conn).map_err(db)?;
+pub(crate) fn apply_changes(
+    conn: &mut SqliteConnection,
+    id: i64,
+    changes: ContactChanges,
+) -> Result<(), CoreError> {
+    let current: ContactRow = contacts::table
+        .find(id)
+        .select(ContactRow::as_select())
+        .first(conn)
+        .map_err(db)?;
     let mut update = ContactUpdate {
         updated_at: Some(Timestamp::now().to_text()),
         ..ContactUpdate::default()
     };
     if changes.first_name.is_some() || changes.last_name.is_some() {
-        let first = changes.first_name.clone().unwrap_or(current.first_name.clone());
-        let last = changes.last_name.clone().unwrap_or(current.last_name.clone());
+        let first = changes
+            .first_name
+            .clone()
+            .unwrap_or(current.first_name.clone());
+        let last = changes
+            .last_name
+            .clone()
+            .unwrap_or(current.last_name.clone());
         update.name_key = Some(name_sort_key(&first, &last));
         update.first_name = Some(first);
         update.last_name = Some(last);
@@ -306,9 +397,14 @@ pub(crate) fn apply_changes(conn: &mut SqliteConnection, id: i64, changes: Conta
         update.email_key = Some(key);
     }
     if let Some(all) = &changes.emails {
-        let secondary = dedup_by(all.iter().skip(1).cloned().collect(), |email: &String| email.to_lowercase());
+        let secondary = dedup_by(all.iter().skip(1).cloned().collect(), |email: &String| {
+            email.to_lowercase()
+        });
         let primary_key = all.first().map(|email| email.to_lowercase());
-        let secondary: Vec<String> = secondary.into_iter().filter(|email| Some(email.to_lowercase()) != primary_key).collect();
+        let secondary: Vec<String> = secondary
+            .into_iter()
+            .filter(|email| Some(email.to_lowercase()) != primary_key)
+            .collect();
         for email in &secondary {
             ensure_email_free(conn, &email.to_lowercase(), Some(id))?;
         }
@@ -328,7 +424,10 @@ pub(crate) fn apply_changes(conn: &mut SqliteConnection, id: i64, changes: Conta
             .select(contact_phones::phone)
             .load(conn)
             .map_err(db)?;
-        let at = current.phone.as_ref().and_then(|old| phones.iter().position(|p| p == old));
+        let at = current
+            .phone
+            .as_ref()
+            .and_then(|old| phones.iter().position(|p| p == old));
         match (&phone, at) {
             (Some(new), Some(at)) => phones[at] = new.clone(),
             (Some(new), None) => phones.insert(0, new.clone()),
@@ -368,7 +467,10 @@ pub(crate) fn apply_changes(conn: &mut SqliteConnection, id: i64, changes: Conta
         let mut ids: Vec<ExternalId> = contact_external_ids::table
             .filter(contact_external_ids::contact_id.eq(id))
             .order(contact_external_ids::position)
-            .select((contact_external_ids::external_id, contact_external_ids::label))
+            .select((
+                contact_external_ids::external_id,
+                contact_external_ids::label,
+            ))
             .load::<(String, String)>(conn)
             .map_err(db)?
             .into_iter()
@@ -376,14 +478,20 @@ pub(crate) fn apply_changes(conn: &mut SqliteConnection, id: i64, changes: Conta
             .collect();
         match ids.first_mut() {
             Some(existing) => existing.external_id = first,
-            None => ids.push(ExternalId { external_id: first, label: String::new() }),
+            None => ids.push(ExternalId {
+                external_id: first,
+                label: String::new(),
+            }),
         }
         replace_external_ids(conn, id, &dedup_by(ids, |id| id.external_id.clone()))?;
     }
     for (key, value) in &changes.attributes {
         put_attribute(conn, id, key, value.as_ref())?;
     }
-    diesel::update(contacts::table.find(id)).set(&update).execute(conn).map_err(db)?;
+    diesel::update(contacts::table.find(id))
+        .set(&update)
+        .execute(conn)
+        .map_err(db)?;
     Ok(())
 }
 
@@ -403,9 +511,15 @@ pub(crate) fn tombstone(conn: &mut SqliteConnection, id: i64) -> Result<(), Core
         ))
         .execute(conn)
         .map_err(db)?;
-    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(id))).execute(conn).map_err(db)?;
-    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(id))).execute(conn).map_err(db)?;
-    diesel::delete(contact_external_ids::table.filter(contact_external_ids::contact_id.eq(id))).execute(conn).map_err(db)?;
+    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(id)))
+        .execute(conn)
+        .map_err(db)?;
+    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(id)))
+        .execute(conn)
+        .map_err(db)?;
+    diesel::delete(contact_external_ids::table.filter(contact_external_ids::contact_id.eq(id)))
+        .execute(conn)
+        .map_err(db)?;
     diesel::update(accounts::table.filter(accounts::owner_contact_id.eq(id)))
         .set(accounts::owner_contact_id.eq(None::<i64>))
         .execute(conn)
@@ -422,16 +536,30 @@ pub fn delete(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, 
     })
 }
 
-pub fn set_account_owner(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
+pub fn set_account_owner(
+    conn: &mut SqliteConnection,
+    key: &ContactKey,
+) -> Result<Contact, CoreError> {
     write(conn, |conn| {
         let id = resolve(conn, key)?;
-        let account_id: Option<i64> = contacts::table.find(id).select(contacts::account_id).first(conn).map_err(db)?;
+        let account_id: Option<i64> = contacts::table
+            .find(id)
+            .select(contacts::account_id)
+            .first(conn)
+            .map_err(db)?;
         let account_id = account_id.ok_or(CoreError::Conflict(Conflict::ContactHasNoAccount))?;
         let now = Timestamp::now().to_text();
-        let previous: Option<i64> = accounts::table.find(account_id).select(accounts::owner_contact_id).first(conn).map_err(db)?;
+        let previous: Option<i64> = accounts::table
+            .find(account_id)
+            .select(accounts::owner_contact_id)
+            .first(conn)
+            .map_err(db)?;
         if previous != Some(id) {
             diesel::update(accounts::table.find(account_id))
-                .set((accounts::owner_contact_id.eq(id), accounts::updated_at.eq(&now)))
+                .set((
+                    accounts::owner_contact_id.eq(id),
+                    accounts::updated_at.eq(&now),
+                ))
                 .execute(conn)
                 .map_err(db)?;
             let touched: Vec<i64> = previous.into_iter().chain([id]).collect();

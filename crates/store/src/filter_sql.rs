@@ -61,7 +61,13 @@ fn push_column_test(query: Query, column: &str, condition: &Condition, lower: bo
     let values: Vec<String> = condition
         .values
         .iter()
-        .map(|value| if lower { value.to_lowercase() } else { value.clone() })
+        .map(|value| {
+            if lower {
+                value.to_lowercase()
+            } else {
+                value.clone()
+            }
+        })
         .collect();
     let first = values.first().cloned().unwrap_or_default();
     match condition.operator {
@@ -81,7 +87,9 @@ fn push_column_test(query: Query, column: &str, condition: &Condition, lower: bo
             .sql(format!("{column} LIKE ? ESCAPE '\\'"))
             .bind::<Text, _>(like_pattern(&first)),
         Operator::StringDoesNotContain => query
-            .sql(format!("({column} IS NULL OR {column} NOT LIKE ? ESCAPE '\\')"))
+            .sql(format!(
+                "({column} IS NULL OR {column} NOT LIKE ? ESCAPE '\\')"
+            ))
             .bind::<Text, _>(like_pattern(&first)),
         Operator::IsSet => query.sql(format!("{column} IS NOT NULL")),
         Operator::IsUnset => query.sql(format!("{column} IS NULL")),
@@ -125,14 +133,23 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
 
 fn push_account_uid(query: Query, condition: &Condition) -> Query {
     let accounts_with = "(SELECT a.id FROM accounts a WHERE a.uid IN ";
-    let positive = matches!(condition.operator, Operator::Equals | Operator::In | Operator::Contains | Operator::IsSet);
+    let positive = matches!(
+        condition.operator,
+        Operator::Equals | Operator::In | Operator::Contains | Operator::IsSet
+    );
     match condition.operator {
         Operator::IsSet => query.sql("c.account_id IS NOT NULL"),
         Operator::IsUnset => query.sql("c.account_id IS NULL"),
         Operator::StringContains | Operator::StringDoesNotContain => query.sql("1 = 0"),
-        _ if positive => bind_list(query.sql(format!("c.account_id IN {accounts_with}")), &condition.values).sql(")"),
+        _ if positive => bind_list(
+            query.sql(format!("c.account_id IN {accounts_with}")),
+            &condition.values,
+        )
+        .sql(")"),
         _ => {
-            let query = query.sql(format!("(c.account_id IS NULL OR c.account_id NOT IN {accounts_with}"));
+            let query = query.sql(format!(
+                "(c.account_id IS NULL OR c.account_id NOT IN {accounts_with}"
+            ));
             bind_list(query, &condition.values).sql("))")
         }
     }
@@ -142,14 +159,21 @@ fn push_account_uid(query: Query, condition: &Condition) -> Query {
 fn push_attribute(query: Query, key: &str, condition: &Condition) -> Query {
     let first = condition.values.first().cloned().unwrap_or_default();
     let query = match condition.operator {
-        Operator::Equals | Operator::In | Operator::Contains | Operator::IsSet | Operator::StringContains => {
+        Operator::Equals
+        | Operator::In
+        | Operator::Contains
+        | Operator::IsSet
+        | Operator::StringContains => {
             query.sql("c.id IN (SELECT ca.contact_id FROM contact_attributes ca WHERE ca.key = ?")
         }
-        _ => query.sql("c.id NOT IN (SELECT ca.contact_id FROM contact_attributes ca WHERE ca.key = ?"),
+        _ => query
+            .sql("c.id NOT IN (SELECT ca.contact_id FROM contact_attributes ca WHERE ca.key = ?"),
     };
     let query = query.bind::<Text, _>(key.to_owned());
     let query = match condition.operator {
-        Operator::Equals | Operator::NotEquals => query.sql(" AND ca.value = ?").bind::<Text, _>(first),
+        Operator::Equals | Operator::NotEquals => {
+            query.sql(" AND ca.value = ?").bind::<Text, _>(first)
+        }
         Operator::In | Operator::NotIn | Operator::Contains | Operator::DoesNotContain => {
             bind_list(query.sql(" AND ca.value IN "), &condition.values)
         }

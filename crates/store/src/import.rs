@@ -2,13 +2,15 @@
 //! transaction; if any row is rejected, or on a dry run, it is rolled back and nothing changes.
 
 use contacts_core::{
-    Contact, ContactChanges, CoreError, ImportOutcome, ImportRow, ImportRowError,
-    ImportSummary, NewContact, Timestamp,
+    Contact, ContactChanges, CoreError, ImportOutcome, ImportRow, ImportRowError, ImportSummary,
+    NewContact, Timestamp,
 };
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
-use crate::contacts::{apply_changes, ensure_email_free, ensure_external_ids_free, insert, load_one, tombstone};
+use crate::contacts::{
+    apply_changes, ensure_email_free, ensure_external_ids_free, insert, load_one, tombstone,
+};
 use crate::error::{db, write};
 use crate::schema::{contact_external_ids, contacts, import_runs};
 
@@ -38,7 +40,13 @@ impl From<Rollback> for Failure {
     }
 }
 
-pub fn run(conn: &mut SqliteConnection, source: &str, rows: Vec<ImportRow>, prune: bool, dry_run: bool) -> Result<ImportOutcome, CoreError> {
+pub fn run(
+    conn: &mut SqliteConnection,
+    source: &str,
+    rows: Vec<ImportRow>,
+    prune: bool,
+    dry_run: bool,
+) -> Result<ImportOutcome, CoreError> {
     let started_at = Timestamp::now().to_text();
     let result = conn.immediate_transaction::<ImportOutcome, Failure, _>(|conn| {
         let mut summary = ImportSummary::default();
@@ -74,7 +82,11 @@ pub fn run(conn: &mut SqliteConnection, source: &str, rows: Vec<ImportRow>, prun
             }
         }
         let applied = rejected_rows.is_empty() && !dry_run;
-        let outcome = ImportOutcome { summary, rejected_rows, applied };
+        let outcome = ImportOutcome {
+            summary,
+            rejected_rows,
+            applied,
+        };
         if !applied {
             return Err(Rollback(outcome).into());
         }
@@ -88,12 +100,20 @@ pub fn run(conn: &mut SqliteConnection, source: &str, rows: Vec<ImportRow>, prun
     };
     if !outcome.applied {
         // The rows were rolled back; the run itself is still worth remembering.
-        write(conn, |conn| record_run(conn, source, &started_at, &outcome, dry_run))?;
+        write(conn, |conn| {
+            record_run(conn, source, &started_at, &outcome, dry_run)
+        })?;
     }
     Ok(outcome)
 }
 
-fn record_run(conn: &mut SqliteConnection, source: &str, started_at: &str, outcome: &ImportOutcome, dry_run: bool) -> Result<(), CoreError> {
+fn record_run(
+    conn: &mut SqliteConnection,
+    source: &str,
+    started_at: &str,
+    outcome: &ImportOutcome,
+    dry_run: bool,
+) -> Result<(), CoreError> {
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     diesel::insert_into(import_runs::table)
         .values((
@@ -152,15 +172,29 @@ fn same_as(contact: &Contact, row: &ImportRow, source: &str) -> bool {
         && contact.email == row.email
         && contact.phone == row.phone
         && contact.source == source
-        && row.external_id.as_deref().is_none_or(|id| contact.primary_external_id() == Some(id))
-        && row.attributes.iter().all(|(key, value)| contact.attributes.get(key) == Some(value))
+        && row
+            .external_id
+            .as_deref()
+            .is_none_or(|id| contact.primary_external_id() == Some(id))
+        && row
+            .attributes
+            .iter()
+            .all(|(key, value)| contact.attributes.get(key) == Some(value))
 }
 
 /// Applies one row; an `Err` is the reason the row is rejected.
-fn apply_row(conn: &mut SqliteConnection, source: &str, row: ImportRow) -> Result<(i64, RowChange), String> {
+fn apply_row(
+    conn: &mut SqliteConnection,
+    source: &str,
+    row: ImportRow,
+) -> Result<(i64, RowChange), String> {
     let reason = |err: CoreError| match err {
-        CoreError::Conflict(contacts_core::Conflict::EmailTaken { .. }) => "email is already used by another contact".to_owned(),
-        CoreError::Conflict(contacts_core::Conflict::ExternalIdTaken { .. }) => "external_id is already used by another contact".to_owned(),
+        CoreError::Conflict(contacts_core::Conflict::EmailTaken { .. }) => {
+            "email is already used by another contact".to_owned()
+        }
+        CoreError::Conflict(contacts_core::Conflict::ExternalIdTaken { .. }) => {
+            "external_id is already used by another contact".to_owned()
+        }
         other => other.to_string(),
     };
     match existing_for(conn, &row).map_err(reason)? {
@@ -178,7 +212,11 @@ fn apply_row(conn: &mut SqliteConnection, source: &str, row: ImportRow) -> Resul
                 email: row.email.map(Some),
                 phone: row.phone.map(Some),
                 primary_external_id: row.external_id,
-                attributes: row.attributes.into_iter().map(|(key, value)| (key, Some(value))).collect(),
+                attributes: row
+                    .attributes
+                    .into_iter()
+                    .map(|(key, value)| (key, Some(value)))
+                    .collect(),
                 source: Some(source.to_owned()),
                 ..ContactChanges::default()
             };
@@ -187,7 +225,8 @@ fn apply_row(conn: &mut SqliteConnection, source: &str, row: ImportRow) -> Resul
         }
         None => {
             if let Some(external_id) = &row.external_id {
-                ensure_external_ids_free(conn, std::slice::from_ref(external_id), None).map_err(reason)?;
+                ensure_external_ids_free(conn, std::slice::from_ref(external_id), None)
+                    .map_err(reason)?;
             }
             let mut contact = NewContact::named(row.first_name, row.last_name);
             contact.email = row.email;
@@ -195,7 +234,10 @@ fn apply_row(conn: &mut SqliteConnection, source: &str, row: ImportRow) -> Resul
             contact.attributes = row.attributes;
             contact.external_ids = row
                 .external_id
-                .map(|external_id| contacts_core::ExternalId { external_id, label: String::new() })
+                .map(|external_id| contacts_core::ExternalId {
+                    external_id,
+                    label: String::new(),
+                })
                 .into_iter()
                 .collect();
             contact.source = source.to_owned();
@@ -204,4 +246,3 @@ fn apply_row(conn: &mut SqliteConnection, source: &str, row: ImportRow) -> Resul
         }
     }
 }
-

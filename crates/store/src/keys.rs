@@ -21,9 +21,18 @@ fn record((name, read_only, created_at, revoked_at): KeyColumns) -> KeyRecord {
 const COLUMNS: (dsl::name, dsl::read_only, dsl::created_at, dsl::revoked_at) =
     (dsl::name, dsl::read_only, dsl::created_at, dsl::revoked_at);
 
-pub fn create(conn: &mut SqliteConnection, name: &str, key_hash: &str, read_only: bool) -> Result<KeyRecord, CoreError> {
+pub fn create(
+    conn: &mut SqliteConnection,
+    name: &str,
+    key_hash: &str,
+    read_only: bool,
+) -> Result<KeyRecord, CoreError> {
     write(conn, |conn| {
-        let taken: i64 = dsl::api_keys.filter(dsl::name.eq(name)).count().get_result(conn).map_err(db)?;
+        let taken: i64 = dsl::api_keys
+            .filter(dsl::name.eq(name))
+            .count()
+            .get_result(conn)
+            .map_err(db)?;
         if taken > 0 {
             return Err(CoreError::Conflict(Conflict::KeyNameTaken));
         }
@@ -42,7 +51,11 @@ pub fn create(conn: &mut SqliteConnection, name: &str, key_hash: &str, read_only
 }
 
 pub fn list(conn: &mut SqliteConnection) -> Result<Vec<KeyRecord>, CoreError> {
-    let rows: Vec<KeyColumns> = dsl::api_keys.order(dsl::id.asc()).select(COLUMNS).load(conn).map_err(db)?;
+    let rows: Vec<KeyColumns> = dsl::api_keys
+        .order(dsl::id.asc())
+        .select(COLUMNS)
+        .load(conn)
+        .map_err(db)?;
     Ok(rows.into_iter().map(record).collect())
 }
 
@@ -69,7 +82,10 @@ pub fn revoke(conn: &mut SqliteConnection, name: &str) -> Result<KeyRecord, Core
     })
 }
 
-pub fn find_live(conn: &mut SqliteConnection, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
+pub fn find_live(
+    conn: &mut SqliteConnection,
+    key_hash: &str,
+) -> Result<Option<KeyRecord>, CoreError> {
     let found: Option<KeyColumns> = dsl::api_keys
         .filter(dsl::key_hash.eq(key_hash))
         .filter(dsl::revoked_at.is_null())

@@ -13,8 +13,9 @@ mod pool;
 pub mod schema;
 
 use contacts_core::{
-    Account, AccountChanges, AccountKey, Contact, ContactChanges, ContactKey, CoreError, Directory,
-    ImportOutcome, ImportRow, KeyRecord, KeysetPage, NewAccount, NewContact, OffsetPage,
+    Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
+    CoreError, Directory, ImportOutcome, ImportRow, KeyRecord, KeysetPage, NewAccount, NewContact,
+    OffsetPage,
 };
 
 pub use error::StoreError;
@@ -80,7 +81,12 @@ impl Directory for SqliteStore {
             .map_err(CoreError::internal)
     }
 
-    fn create_key(&self, name: &str, key_hash: &str, read_only: bool) -> Result<KeyRecord, CoreError> {
+    fn create_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        read_only: bool,
+    ) -> Result<KeyRecord, CoreError> {
         keys::create(&mut *self.conn()?, name, key_hash, read_only)
     }
 
@@ -108,7 +114,11 @@ impl Directory for SqliteStore {
         contacts::get(&mut *self.conn()?, key)
     }
 
-    fn update_contact(&self, key: &ContactKey, changes: ContactChanges) -> Result<Contact, CoreError> {
+    fn update_contact(
+        &self,
+        key: &ContactKey,
+        changes: ContactChanges,
+    ) -> Result<Contact, CoreError> {
         contacts::update(&mut *self.conn()?, key, changes)
     }
 
@@ -128,7 +138,11 @@ impl Directory for SqliteStore {
         listing::after(&mut *self.conn()?, page)
     }
 
-    fn create_account(&self, account: NewAccount, owner: Option<NewContact>) -> Result<(Account, Option<Contact>), CoreError> {
+    fn create_account(
+        &self,
+        account: NewAccount,
+        owner: Option<NewContact>,
+    ) -> Result<(Account, Option<Contact>), CoreError> {
         accounts::create(&mut *self.conn()?, account, owner)
     }
 
@@ -136,15 +150,25 @@ impl Directory for SqliteStore {
         accounts::get(&mut *self.conn()?, key)
     }
 
-    fn update_account(&self, key: &AccountKey, changes: AccountChanges) -> Result<Account, CoreError> {
+    fn update_account(
+        &self,
+        key: &AccountKey,
+        changes: AccountChanges,
+    ) -> Result<Account, CoreError> {
         accounts::update(&mut *self.conn()?, key, changes)
     }
 
-    fn list_accounts(&self, limit: u32, offset: u64, after_id: Option<i64>) -> Result<(Vec<Account>, u64), CoreError> {
-        accounts::list(&mut *self.conn()?, limit, offset, after_id)
+    fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
+        accounts::list(&mut *self.conn()?, query)
     }
 
-    fn import(&self, source: &str, rows: Vec<ImportRow>, prune: bool, dry_run: bool) -> Result<ImportOutcome, CoreError> {
+    fn import(
+        &self,
+        source: &str,
+        rows: Vec<ImportRow>,
+        prune: bool,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, CoreError> {
         import::run(&mut *self.conn()?, source, rows, prune, dry_run)
     }
 }

@@ -35,7 +35,10 @@ fn sort_column(sort: SortKey) -> &'static str {
 }
 
 fn live_matching(select: &str, filter: Option<&contacts_core::FilterNode>) -> Query {
-    let query = diesel::sql_query(format!("SELECT {select} FROM contacts c WHERE c.deleted_at IS NULL")).into_boxed();
+    let query = diesel::sql_query(format!(
+        "SELECT {select} FROM contacts c WHERE c.deleted_at IS NULL"
+    ))
+    .into_boxed();
     match filter {
         Some(filter) => push_filter(query.sql(" AND "), filter),
         None => query,
@@ -50,19 +53,31 @@ fn order_by(query: Query, sort: SortKey, order: Order) -> Query {
     if sort == SortKey::Id {
         query.sql(format!(" ORDER BY c.id {direction}"))
     } else {
-        query.sql(format!(" ORDER BY {} {direction}, c.id {direction}", sort_column(sort)))
+        query.sql(format!(
+            " ORDER BY {} {direction}, c.id {direction}",
+            sort_column(sort)
+        ))
     }
 }
 
-pub fn by_offset(conn: &mut SqliteConnection, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
-    let total: CountRow = live_matching("COUNT(*) AS n", page.filter.as_ref()).get_result(conn).map_err(db)?;
-    let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-    let ids: Vec<IdRow> = order_by(live_matching("c.id AS id", page.filter.as_ref()), page.sort, page.order)
-        .sql(" LIMIT ? OFFSET ?")
-        .bind::<BigInt, _>(i64::from(page.limit))
-        .bind::<BigInt, _>(offset)
-        .load(conn)
+pub fn by_offset(
+    conn: &mut SqliteConnection,
+    page: &OffsetPage,
+) -> Result<(Vec<Contact>, u64), CoreError> {
+    let total: CountRow = live_matching("COUNT(*) AS n", page.filter.as_ref())
+        .get_result(conn)
         .map_err(db)?;
+    let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+    let ids: Vec<IdRow> = order_by(
+        live_matching("c.id AS id", page.filter.as_ref()),
+        page.sort,
+        page.order,
+    )
+    .sql(" LIMIT ? OFFSET ?")
+    .bind::<BigInt, _>(i64::from(page.limit))
+    .bind::<BigInt, _>(offset)
+    .load(conn)
+    .map_err(db)?;
     let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
     let contacts = load_contacts(conn, &ids)?;
     Ok((contacts, u64::try_from(total.n).unwrap_or(0)))
@@ -76,9 +91,14 @@ pub fn after(conn: &mut SqliteConnection, page: &KeysetPage) -> Result<Vec<Conta
             Order::Desc => "<",
         };
         query = match (page.sort, value) {
-            (SortKey::Id, _) => query.sql(format!(" AND c.id {comparison} ?")).bind::<BigInt, _>(*id),
+            (SortKey::Id, _) => query
+                .sql(format!(" AND c.id {comparison} ?"))
+                .bind::<BigInt, _>(*id),
             (sort, SortValue::Text(text)) => query
-                .sql(format!(" AND ({}, c.id) {comparison} (?, ?)", sort_column(sort)))
+                .sql(format!(
+                    " AND ({}, c.id) {comparison} (?, ?)",
+                    sort_column(sort)
+                ))
                 .bind::<Text, _>(text.clone())
                 .bind::<BigInt, _>(*id),
             (_, SortValue::Int(_)) => return Err(CoreError::InvalidCursor),

@@ -49,7 +49,10 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
 }
 
 pub fn open_pool(url: &str, options: PoolOptions) -> Result<DbPool, StoreError> {
-    if let Some(parent) = Path::new(url).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = Path::new(url)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
             path: parent.display().to_string(),
             source,

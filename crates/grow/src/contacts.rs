@@ -1,0 +1,313 @@
+//! `/api/contacts`: list, show, create, update, delete, and set as account owner.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+use argon2::Argon2;
+use contacts_core::{
+    AccountKey, ContactChanges, ContactKey, CoreError, Directory, Entity, FilterField, FilterNode,
+    NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
+};
+use contacts_http::{query_pairs, read_fields, Ctx};
+use rand::distributions::{Alphanumeric, DistString};
+
+use crate::error::{respond, FieldErrors, GrowError};
+use crate::input::{selected_invalid_message, taken_message, Input};
+use crate::listing;
+use crate::views;
+
+/// A contact id from the path; anything that is not one finds no contact.
+pub fn contact_id(raw: &str) -> Result<i64, GrowError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(GrowError::from(CoreError::NotFound(Entity::Contact)))
+}
+
+/// Whether a live contact other than `except` has this email (case-insensitively).
+pub fn email_taken(
+    directory: &dyn Directory,
+    email: &str,
+    except: Option<i64>,
+) -> Result<bool, CoreError> {
+    let page = OffsetPage {
+        filter: Some(FilterNode::test(
+            FilterField::Email,
+            Operator::Equals,
+            vec![email.to_owned()],
+        )),
+        sort: SortKey::Id,
+        order: Order::Asc,
+        limit: 2,
+        offset: 0,
+    };
+    let (holders, _) = directory.list_contacts_by_offset(&page)?;
+    Ok(holders.iter().any(|holder| Some(holder.id) != except))
+}
+
+/// A random password and its Argon2id hash; the plaintext only ever reaches the outbox.
+pub fn new_password(length: usize) -> Result<(String, String), CoreError> {
+    let password = Alphanumeric.sample_string(&mut rand::thread_rng(), length);
+    let salt = SaltString::generate(&mut OsRng);
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(CoreError::internal)?
+        .to_string();
+    Ok((password, hash))
+}
+
+pub fn welcome_email(first_name: &str, email: &str, password: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        recipient: email.to_owned(),
+        subject: "Your account has been created".to_owned(),
+        body: format!(
+            "Hello {first_name},\n\nAn account has been created for you.\n\nLogin email: {email}\nPassword: {password}\n"
+        ),
+    }
+}
+
+pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
+    let result = list_contacts(&ctx, &req).await;
+    respond(&ctx.request_id, result)
+}
+
+async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, GrowError> {
+    let pairs = query_pairs(req);
+    let mut errors = FieldErrors::default();
+    let sort = listing::choice(
+        &pairs,
+        "sort",
+        &[
+            ("first_name", SortKey::FirstName),
+            ("last_name", SortKey::LastName),
+            ("email", SortKey::Email),
+            ("created", SortKey::CreatedAt),
+            ("updated", SortKey::UpdatedAt),
+        ],
+        SortKey::FirstName,
+        &mut errors,
+    );
+    let order = listing::choice(
+        &pairs,
+        "order",
+        &[("asc", Order::Asc), ("desc", Order::Desc)],
+        Order::Asc,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(GrowError::Invalid(errors));
+    }
+    let mut tests = Vec::new();
+    let filters = [
+        ("status", FilterField::Status),
+        ("client_id", FilterField::AccountId),
+        ("account_owner", FilterField::AccountOwner),
+        ("search", FilterField::Text),
+    ];
+    for (name, field) in filters {
+        if let Some(value) = listing::filter(&pairs, name) {
+            tests.push(FilterNode::test(
+                field,
+                Operator::Equals,
+                vec![value.to_owned()],
+            ));
+        }
+    }
+    let limit = listing::limit(&pairs);
+    let page_number = listing::page(&pairs);
+    let page = OffsetPage {
+        filter: (!tests.is_empty()).then_some(FilterNode::All(tests)),
+        sort,
+        order,
+        limit,
+        offset: listing::offset(page_number, limit),
+    };
+    let (contacts, total) = ctx
+        .run(move |directory| directory.list_contacts_by_offset(&page))
+        .await?;
+    let data = contacts.iter().map(views::contact).collect();
+    Ok(views::page(
+        data,
+        page_number,
+        limit,
+        total,
+        "Contacts retrieved successfully.",
+    ))
+}
+
+pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        let key = ContactKey::Id(contact_id(&path)?);
+        let contact = ctx
+            .run(move |directory| directory.get_contact(&key))
+            .await?;
+        Ok(views::item(
+            StatusCode::OK,
+            views::contact(&contact),
+            "Contact retrieved successfully.",
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let result = create_contact(&ctx, &req, payload).await;
+    respond(&ctx.request_id, result)
+}
+
+async fn create_contact(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, GrowError> {
+    ctx.authorize_contact_write()?;
+    let fields = read_fields(req, payload, true).await?;
+    let mut input = Input::new(&fields);
+    let first_name = input.required("first_name", 100);
+    let last_name = input.required("last_name", 100);
+    let email = input.required_email("email");
+    let client = input.required_id("clientid");
+    let phone = input.optional("phone", 100).flatten();
+    let position = input.optional("position", 255).flatten();
+    let send_email = input.yes("send_email");
+    let mut errors = input.errors;
+    let created = ctx
+        .run(move |directory| {
+            // The rules that need the store are checked here too, so every failing field is
+            // reported at once; the write below re-checks them inside its transaction.
+            if let Some(email) = &email {
+                if email_taken(directory, email, None)? {
+                    errors.add("email", taken_message("email"));
+                }
+            }
+            if let Some(client) = client {
+                let exists = match client {
+                    Some(id) => match directory.get_account(&AccountKey::Id(id)) {
+                        Ok(_) => true,
+                        Err(CoreError::NotFound(_)) => false,
+                        Err(err) => return Err(err),
+                    },
+                    None => false,
+                };
+                if !exists {
+                    errors.add("clientid", selected_invalid_message("clientid"));
+                }
+            }
+            let (Some(first_name), Some(last_name), Some(email), Some(Some(client)), true) =
+                (first_name, last_name, email, client, errors.is_empty())
+            else {
+                return Ok(Err(errors));
+            };
+            let (password, password_hash) = new_password(9)?;
+            let mut contact = NewContact::named(first_name, last_name);
+            contact.welcome_email =
+                send_email.then(|| welcome_email(&contact.first_name, &email, &password));
+            contact.email = Some(email);
+            contact.phones = phone.into_iter().collect();
+            contact.job_position = position;
+            contact.account = Some(AccountKey::Id(client));
+            contact.password_hash = Some(password_hash);
+            directory.create_contact(contact).map(Ok)
+        })
+        .await?
+        .map_err(GrowError::Invalid)?;
+    Ok(views::item(
+        StatusCode::CREATED,
+        views::contact(&created),
+        "Contact created successfully.",
+    ))
+}
+
+pub async fn update(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = update_contact(&ctx, &req, &path, payload).await;
+    respond(&ctx.request_id, result)
+}
+
+async fn update_contact(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    raw_id: &str,
+    payload: web::Payload,
+) -> Result<HttpResponse, GrowError> {
+    ctx.authorize_contact_write()?;
+    let id = contact_id(raw_id)?;
+    let fields = read_fields(req, payload, true).await?;
+    let mut input = Input::new(&fields);
+    let first_name = input.required("first_name", 100);
+    let last_name = input.required("last_name", 100);
+    let email = input.required_email("email");
+    let phone = input.optional("phone", 100);
+    let position = input.optional("position", 255);
+    let mut errors = input.errors;
+    let updated = ctx
+        .run(move |directory| {
+            let key = ContactKey::Id(id);
+            directory.get_contact(&key)?;
+            if let Some(email) = &email {
+                if email_taken(directory, email, Some(id))? {
+                    errors.add("email", taken_message("email"));
+                }
+            }
+            let (Some(first_name), Some(last_name), Some(email), true) =
+                (first_name, last_name, email, errors.is_empty())
+            else {
+                return Ok(Err(errors));
+            };
+            let changes = ContactChanges {
+                first_name: Some(first_name),
+                last_name: Some(last_name),
+                email: Some(Some(email)),
+                phone,
+                job_position: position,
+                ..ContactChanges::default()
+            };
+            directory.update_contact(&key, changes).map(Ok)
+        })
+        .await?
+        .map_err(GrowError::Invalid)?;
+    Ok(views::item(
+        StatusCode::OK,
+        views::contact(&updated),
+        "Contact updated successfully.",
+    ))
+}
+
+pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        ctx.authorize_contact_write()?;
+        let key = ContactKey::Id(contact_id(&path)?);
+        let deleted = ctx
+            .run(move |directory| directory.delete_contact(&key))
+            .await?;
+        Ok(views::item(
+            StatusCode::OK,
+            serde_json::json!({"id": deleted.id}),
+            "Contact deleted successfully.",
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn set_account_owner(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        ctx.authorize_contact_write()?;
+        let key = ContactKey::Id(contact_id(&path)?);
+        let owner = ctx
+            .run(move |directory| directory.set_account_owner(&key))
+            .await?;
+        Ok(views::item(
+            StatusCode::OK,
+            views::contact(&owner),
+            "Contact set as account owner successfully.",
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}

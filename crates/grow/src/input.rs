@@ -1,0 +1,200 @@
+//! Reading Grow request fields the way Laravel validates them: strings trimmed, empty strings
+//! treated as absent, and one message per failed rule in Laravel's default English.
+
+use contacts_core::validate::is_valid_email;
+use contacts_http::Fields;
+use serde_json::Value;
+
+use crate::error::FieldErrors;
+
+/// Laravel's attribute name: the key with underscores as spaces.
+fn attribute(field: &str) -> String {
+    field.replace('_', " ")
+}
+
+pub fn required_message(field: &str) -> String {
+    format!("The {} field is required.", attribute(field))
+}
+
+pub fn taken_message(field: &str) -> String {
+    format!("The {} has already been taken.", attribute(field))
+}
+
+pub fn selected_invalid_message(field: &str) -> String {
+    format!("The selected {} is invalid.", attribute(field))
+}
+
+/// Validates fields one rule at a time, gathering every failure.
+pub struct Input<'a> {
+    fields: &'a Fields,
+    pub errors: FieldErrors,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(fields: &'a Fields) -> Self {
+        Input {
+            fields,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    pub fn is_present(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+
+    /// The value as trimmed text: `Ok(None)` when absent, null or empty; `Err` when it is an
+    /// array or object (recorded as "must be a string").
+    fn text(&mut self, field: &str) -> Result<Option<String>, ()> {
+        let text = match self.fields.get(field) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(text)) => text.trim().to_owned(),
+            Some(Value::Number(number)) => number.to_string(),
+            Some(Value::Bool(flag)) => if *flag { "1" } else { "0" }.to_owned(),
+            Some(Value::Array(_) | Value::Object(_)) => {
+                self.errors.add(
+                    field,
+                    format!("The {} field must be a string.", attribute(field)),
+                );
+                return Err(());
+            }
+        };
+        Ok(if text.is_empty() { None } else { Some(text) })
+    }
+
+    fn check_max(&mut self, field: &str, value: &str, max: usize) -> bool {
+        if value.chars().count() > max {
+            self.errors.add(
+                field,
+                format!(
+                    "The {} field must not be greater than {max} characters.",
+                    attribute(field)
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// A required string of at most `max` characters.
+    pub fn required(&mut self, field: &str, max: usize) -> Option<String> {
+        match self.text(field) {
+            Ok(Some(value)) => self.check_max(field, &value, max).then_some(value),
+            Ok(None) => {
+                self.errors.add(field, required_message(field));
+                None
+            }
+            Err(()) => None,
+        }
+    }
+
+    /// An optional string: `None` when the key is absent, `Some(None)` when sent empty or null.
+    pub fn optional(&mut self, field: &str, max: usize) -> Option<Option<String>> {
+        if !self.is_present(field) {
+            return None;
+        }
+        match self.text(field) {
+            Ok(Some(value)) => self.check_max(field, &value, max).then_some(Some(value)),
+            Ok(None) => Some(None),
+            Err(()) => None,
+        }
+    }
+
+    /// A required email address.
+    pub fn required_email(&mut self, field: &str) -> Option<String> {
+        let value = self.required(field, 255)?;
+        if is_valid_email(&value) {
+            Some(value)
+        } else {
+            self.errors.add(
+                field,
+                format!(
+                    "The {} field must be a valid email address.",
+                    attribute(field)
+                ),
+            );
+            None
+        }
+    }
+
+    /// A required id of an existing row: anything that is not a positive integer is "invalid"
+    /// straight away (Laravel's `exists` finds no such row).
+    pub fn required_id(&mut self, field: &str) -> Option<Option<i64>> {
+        let value = match self.text(field) {
+            Ok(Some(value)) => value,
+            Ok(None) => {
+                self.errors.add(field, required_message(field));
+                return None;
+            }
+            Err(()) => return None,
+        };
+        Some(value.parse::<i64>().ok().filter(|id| *id > 0))
+    }
+
+    /// An optional integer.
+    pub fn optional_integer(&mut self, field: &str) -> Option<Option<i64>> {
+        let value = self.optional(field, 20)?;
+        match value {
+            None => Some(None),
+            Some(text) => match text.parse::<i64>() {
+                Ok(number) => Some(Some(number)),
+                Err(_) => {
+                    self.errors.add(
+                        field,
+                        format!("The {} field must be an integer.", attribute(field)),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// `tags[]`: a list of strings (a single string counts as one tag).
+    pub fn tags(&mut self, field: &str) -> Option<Vec<String>> {
+        match self.fields.get(field) {
+            None => None,
+            Some(Value::Null) => Some(Vec::new()),
+            Some(Value::String(tag)) => Some(
+                vec![tag.trim().to_owned()]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+            ),
+            Some(Value::Array(items)) => {
+                let mut tags = Vec::new();
+                for item in items {
+                    match item {
+                        Value::String(tag)
+                            if !tag.trim().is_empty() && tag.chars().count() <= 100 =>
+                        {
+                            tags.push(tag.trim().to_owned())
+                        }
+                        Value::String(tag) if tag.trim().is_empty() => {}
+                        _ => {
+                            self.errors.add(
+                                field,
+                                format!(
+                                    "The {} field must be an array of strings.",
+                                    attribute(field)
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Some(tags)
+            }
+            Some(_) => {
+                self.errors.add(
+                    field,
+                    format!("The {} field must be an array.", attribute(field)),
+                );
+                None
+            }
+        }
+    }
+
+    /// `yes` means yes; anything else (or nothing) means no.
+    pub fn yes(&self, field: &str) -> bool {
+        matches!(self.fields.get(field), Some(Value::String(text)) if text.trim() == "yes")
+    }
+}

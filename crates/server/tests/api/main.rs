@@ -1,0 +1,6 @@
+//! In-process tests of the whole application: every dialect through the real actix app over a
+//! fresh SQLite file per test.
+
+mod foundation;
+mod grow;
+mod support;

@@ -1,0 +1,64 @@
+//! Migrations apply to a fresh file, and every `down.sql` really undoes its `up.sql`.
+
+use contacts_store::{migrate_down_all, PoolOptions, SqliteStore};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = Text)]
+    journal_mode: String,
+}
+
+#[derive(QueryableByName)]
+struct ForeignKeys {
+    #[diesel(sql_type = BigInt)]
+    foreign_keys: i64,
+}
+
+fn tables(store: &SqliteStore) -> Vec<String> {
+    let mut conn = store.pool().get().expect("connection");
+    let rows: Vec<Name> = diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' ORDER BY name",
+    )
+    .load(&mut conn)
+    .expect("tables");
+    rows.into_iter().map(|row| row.name).collect()
+}
+
+#[test]
+fn up_then_down_then_up_on_a_fresh_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("nested/folder/contacts.db").display().to_string();
+    let store = SqliteStore::open(&url, PoolOptions::default()).expect("opens and migrates");
+    assert_eq!(
+        tables(&store),
+        [
+            "account_external_ids", "accounts", "api_keys", "contact_attributes", "contact_emails",
+            "contact_external_ids", "contact_phones", "contacts", "import_runs", "outbox",
+        ]
+    );
+    migrate_down_all(store.pool()).expect("down");
+    assert!(tables(&store).is_empty());
+    drop(store);
+    let again = SqliteStore::open(&url, PoolOptions::default()).expect("migrates again");
+    assert_eq!(tables(&again).len(), 10);
+}
+
+#[test]
+fn every_connection_gets_the_pragmas() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("contacts.db").display().to_string();
+    let store = SqliteStore::open(&url, PoolOptions::default()).expect("opens");
+    let mut conn = store.pool().get().expect("connection");
+    let mode: Setting = diesel::sql_query("PRAGMA journal_mode").get_result(&mut conn).expect("mode");
+    assert_eq!(mode.journal_mode, "wal");
+    let keys: ForeignKeys = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut conn).expect("fk");
+    assert_eq!(keys.foreign_keys, 1);
+}
