@@ -7,7 +7,10 @@ use crate::server::{run_command, Server};
 #[test]
 fn first_start_mints_a_key_serves_and_stops_gracefully() {
     let server = Server::start(&[]);
-    assert!(server.path().join("data/contacts.db").is_file(), "the default database is created");
+    assert!(
+        server.path().join("data/contacts.db").is_file(),
+        "the default database is created"
+    );
     let key = server.bootstrap_key().expect("a bootstrap key is printed");
     assert!(contacts_core::auth::is_well_formed(&key), "{key}");
 
@@ -17,7 +20,10 @@ fn first_start_mints_a_key_serves_and_stops_gracefully() {
 
     let denied = server.request("GET", "/api/contacts", None, None);
     assert_eq!(denied.status, 401);
-    assert_eq!(denied.body, json!({"message": "Unauthorized. A valid API key is required."}));
+    assert_eq!(
+        denied.body,
+        json!({"message": "Unauthorized. A valid API key is required."})
+    );
     assert!(denied.request_id.is_some());
 
     let client = server.request(
@@ -39,7 +45,11 @@ fn first_start_mints_a_key_serves_and_stops_gracefully() {
 #[test]
 fn keys_from_the_command_line_on_a_brand_new_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (status, stdout, _) = run_command(dir.path(), &[], &["keys", "create", "--name", "ci", "--read-only"]);
+    let (status, stdout, _) = run_command(
+        dir.path(),
+        &[],
+        &["keys", "create", "--name", "ci", "--read-only"],
+    );
     assert!(status.success());
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1, "the key, alone: {stdout:?}");
@@ -52,20 +62,46 @@ fn keys_from_the_command_line_on_a_brand_new_file() {
     assert!(stderr.contains("already exists"), "{stderr}");
 
     let (_, listing, _) = run_command(dir.path(), &[], &["keys", "list"]);
-    assert!(listing.lines().any(|line| line.starts_with("ci\tread-only\tcreated ") && line.ends_with("active")), "{listing}");
+    assert!(
+        listing
+            .lines()
+            .any(|line| line.starts_with("ci\tread-only\tcreated ") && line.ends_with("active")),
+        "{listing}"
+    );
     assert!(!listing.contains(&reader));
 
     let server = Server::start_in(dir, &[]);
-    assert!(server.bootstrap_key().is_none(), "no bootstrap key when keys exist");
-    assert_eq!(server.request("GET", "/api/contacts", Some(&reader), None).status, 200);
+    assert!(
+        server.bootstrap_key().is_none(),
+        "no bootstrap key when keys exist"
+    );
+    assert_eq!(
+        server
+            .request("GET", "/api/contacts", Some(&reader), None)
+            .status,
+        200
+    );
     let write = server.request("POST", "/api/contacts", Some(&reader), Some(&json!({})));
-    assert_eq!((write.status, write.body), (403, json!({"message": "This API key is read-only."})));
-    assert_eq!(server.request("POST", "/api/contacts", Some(&writer), Some(&json!({}))).status, 422);
+    assert_eq!(
+        (write.status, write.body),
+        (403, json!({"message": "This API key is read-only."}))
+    );
+    assert_eq!(
+        server
+            .request("POST", "/api/contacts", Some(&writer), Some(&json!({})))
+            .status,
+        422
+    );
 
     let (status, revoked, _) = run_command(&server.path(), &[], &["keys", "revoke", "ci"]);
     assert!(status.success());
     assert!(revoked.contains("revoked"));
-    assert_eq!(server.request("GET", "/api/contacts", Some(&reader), None).status, 401);
+    assert_eq!(
+        server
+            .request("GET", "/api/contacts", Some(&reader), None)
+            .status,
+        401
+    );
     let (status, _, stderr) = run_command(&server.path(), &[], &["keys", "revoke", "nobody"]);
     assert!(!status.success());
     assert!(stderr.contains("no key is named"), "{stderr}");
@@ -74,7 +110,11 @@ fn keys_from_the_command_line_on_a_brand_new_file() {
 #[test]
 fn migrate_creates_the_configured_database() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (status, stdout, _) = run_command(dir.path(), &[("CONTACTS__DATABASE__URL", "elsewhere/x.db")], &["migrate"]);
+    let (status, stdout, _) = run_command(
+        dir.path(),
+        &[("CONTACTS__DATABASE__URL", "elsewhere/x.db")],
+        &["migrate"],
+    );
     assert!(status.success());
     assert!(stdout.contains("up to date"));
     assert!(dir.path().join("elsewhere/x.db").is_file());

@@ -18,7 +18,11 @@ pub fn free_port() -> u16 {
 }
 
 /// Runs a one-shot command (`keys …`, `import …`) in `dir` and answers (status, stdout, stderr).
-pub fn run_command(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (ExitStatus, String, String) {
+pub fn run_command(
+    dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (ExitStatus, String, String) {
     let output = Command::new(BINARY)
         .args(args)
         .current_dir(dir)
@@ -106,7 +110,10 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("the server did not start: {}", self.stderr.lock().expect("lock"));
+        panic!(
+            "the server did not start: {}",
+            self.stderr.lock().expect("lock")
+        );
     }
 
     pub fn path(&self) -> PathBuf {
@@ -115,10 +122,21 @@ impl Server {
 
     /// The key printed on first start, if one was.
     pub fn bootstrap_key(&self) -> Option<String> {
-        self.stdout.lock().expect("lock").iter().find(|line| line.starts_with("cgw_")).cloned()
+        self.stdout
+            .lock()
+            .expect("lock")
+            .iter()
+            .find(|line| line.starts_with("cgw_"))
+            .cloned()
     }
 
-    pub fn request(&self, method: &str, path: &str, key: Option<&str>, body: Option<&Value>) -> Reply {
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
         let mut request = ureq::request(method, &format!("{}{path}", self.base));
         if let Some(key) = key {
             request = request.set("Authorization", &format!("Bearer {key}"));
@@ -145,7 +163,10 @@ impl Server {
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(mut self) -> (ExitStatus, String) {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
         assert!(sent.success());
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -154,7 +175,10 @@ impl Server {
                 let log = self.stderr.lock().expect("lock").clone();
                 return (status, log);
             }
-            assert!(Instant::now() < deadline, "the server did not stop after SIGTERM");
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop after SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

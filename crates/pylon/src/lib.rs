@@ -1,14 +1,54 @@
-//! dialect-pylon: Pylon's contacts API.
+//! dialect-pylon: Pylon's contacts API (`/contacts`, `/contacts/search`, `/accounts`, `/me`) as a
+//! translator over the gateway: `{data, request_id}` envelopes, cursors, the search filter tree.
 
-use actix_web::{web, HttpResponse};
-use contacts_http::{ApiError, Dialect, RequestId};
+mod accounts;
+mod contacts;
+mod error;
+mod filter;
+mod input;
+mod paging;
+mod views;
 
-pub struct Pylon;
+use actix_web::http::Method;
+use actix_web::web;
+use contacts_http::resource;
 
-impl Dialect for Pylon {
-    fn render(_error: &ApiError, _request_id: &RequestId) -> HttpResponse {
-        HttpResponse::NotFound().finish()
-    }
+pub use error::Pylon;
+
+/// Mounts the Pylon routes; the server puts them under the configured prefix (the root).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource::<Pylon>("/contacts")
+            .on(Method::GET, contacts::list)
+            .on(Method::POST, contacts::create)
+            .finish(),
+    )
+    .service(
+        resource::<Pylon>("/contacts/search")
+            .on(Method::POST, contacts::search)
+            .finish(),
+    )
+    .service(
+        resource::<Pylon>("/contacts/{id}")
+            .on(Method::GET, contacts::show)
+            .on(Method::PATCH, contacts::update)
+            .on(Method::DELETE, contacts::delete)
+            .finish(),
+    )
+    .service(
+        resource::<Pylon>("/accounts")
+            .on(Method::GET, accounts::list)
+            .on(Method::POST, accounts::create)
+            .finish(),
+    )
+    .service(
+        resource::<Pylon>("/accounts/{id}")
+            .on(Method::GET, accounts::show)
+            .finish(),
+    )
+    .service(
+        resource::<Pylon>("/me")
+            .on(Method::GET, accounts::me)
+            .finish(),
+    );
 }
-
-pub fn configure(_cfg: &mut web::ServiceConfig) {}

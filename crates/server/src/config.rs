@@ -175,12 +175,25 @@ mod tests {
                 "config/default.toml",
                 "[server]\nbind = \"0.0.0.0:9000\"\n[database]\nurl = \"from-default.db\"\n[sync]\nsource = \"csv\"\n",
             )?;
-            jail.create_file("override.toml", "[database]\nurl = \"from-file.db\"\n[sync]\nsource = \"bamboohr\"\n")?;
+            jail.create_file(
+                "override.toml",
+                "[database]\nurl = \"from-file.db\"\n[sync]\nsource = \"bamboohr\"\n",
+            )?;
             jail.set_env("CONTACTS__SYNC__SOURCE", "entra_id");
-            let settings = load(jail.directory(), Some(Path::new("override.toml"))).map_err(jail_error)?;
-            assert_eq!(settings.server.bind, "0.0.0.0:9000", "default.toml over built-ins");
-            assert_eq!(settings.database.url, "from-file.db", "--config over default.toml");
-            assert_eq!(settings.sync.source, "entra_id", "environment over everything");
+            let settings =
+                load(jail.directory(), Some(Path::new("override.toml"))).map_err(jail_error)?;
+            assert_eq!(
+                settings.server.bind, "0.0.0.0:9000",
+                "default.toml over built-ins"
+            );
+            assert_eq!(
+                settings.database.url, "from-file.db",
+                "--config over default.toml"
+            );
+            assert_eq!(
+                settings.sync.source, "entra_id",
+                "environment over everything"
+            );
             Ok(())
         });
     }
@@ -194,17 +207,28 @@ mod tests {
     }
 
     fn toml_settings(text: &str) -> Settings {
-        Figment::from(Toml::string(text)).extract().expect("default.toml names every key")
+        Figment::from(Toml::string(text))
+            .extract()
+            .expect("default.toml names every key")
     }
 
     #[test]
     fn bad_layers_are_refused() {
         Jail::expect_with(|jail| {
-            assert!(matches!(load(jail.directory(), Some(Path::new("missing.toml"))), Err(ConfigError::MissingFile(_))));
+            assert!(matches!(
+                load(jail.directory(), Some(Path::new("missing.toml"))),
+                Err(ConfigError::MissingFile(_))
+            ));
             jail.create_file("typo.toml", "[server]\nbnid = \"x\"\n")?;
-            assert!(matches!(load(jail.directory(), Some(Path::new("typo.toml"))), Err(ConfigError::Invalid(_))));
+            assert!(matches!(
+                load(jail.directory(), Some(Path::new("typo.toml"))),
+                Err(ConfigError::Invalid(_))
+            ));
             jail.set_env("CONTACTS__SYNC__SOURCE", " ");
-            assert!(matches!(load(jail.directory(), None), Err(ConfigError::Rule(_))));
+            assert!(matches!(
+                load(jail.directory(), None),
+                Err(ConfigError::Rule(_))
+            ));
             Ok(())
         });
     }

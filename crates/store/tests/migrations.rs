@@ -35,13 +35,25 @@ fn tables(store: &SqliteStore) -> Vec<String> {
 #[test]
 fn up_then_down_then_up_on_a_fresh_file() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = dir.path().join("nested/folder/contacts.db").display().to_string();
+    let url = dir
+        .path()
+        .join("nested/folder/contacts.db")
+        .display()
+        .to_string();
     let store = SqliteStore::open(&url, PoolOptions::default()).expect("opens and migrates");
     assert_eq!(
         tables(&store),
         [
-            "account_external_ids", "accounts", "api_keys", "contact_attributes", "contact_emails",
-            "contact_external_ids", "contact_phones", "contacts", "import_runs", "outbox",
+            "account_external_ids",
+            "accounts",
+            "api_keys",
+            "contact_attributes",
+            "contact_emails",
+            "contact_external_ids",
+            "contact_phones",
+            "contacts",
+            "import_runs",
+            "outbox",
         ]
     );
     migrate_down_all(store.pool()).expect("down");
@@ -57,8 +69,12 @@ fn every_connection_gets_the_pragmas() {
     let url = dir.path().join("contacts.db").display().to_string();
     let store = SqliteStore::open(&url, PoolOptions::default()).expect("opens");
     let mut conn = store.pool().get().expect("connection");
-    let mode: Setting = diesel::sql_query("PRAGMA journal_mode").get_result(&mut conn).expect("mode");
+    let mode: Setting = diesel::sql_query("PRAGMA journal_mode")
+        .get_result(&mut conn)
+        .expect("mode");
     assert_eq!(mode.journal_mode, "wal");
-    let keys: ForeignKeys = diesel::sql_query("PRAGMA foreign_keys").get_result(&mut conn).expect("fk");
+    let keys: ForeignKeys = diesel::sql_query("PRAGMA foreign_keys")
+        .get_result(&mut conn)
+        .expect("fk");
     assert_eq!(keys.foreign_keys, 1);
 }

@@ -3,4 +3,5 @@
 
 mod foundation;
 mod grow;
+mod pylon;
 mod support;

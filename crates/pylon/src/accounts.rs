@@ -1,0 +1,126 @@
+//! `/accounts` (the rows Grow calls clients) and `/me` (the key making the call).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use contacts_core::{AccountKey, AccountQuery, NewAccount};
+use contacts_http::{query_pairs, read_fields, Ctx};
+use serde_json::{json, Value};
+
+use crate::error::{respond, PylonError};
+use crate::input::Reader;
+use crate::paging;
+use crate::views;
+
+pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
+    let result = async {
+        let pairs = query_pairs(&req);
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let mut problems = Vec::new();
+        let limit = paging::limit_from_query(get("limit"), &mut problems);
+        let after = paging::after_id(get("cursor"), &mut problems);
+        if !problems.is_empty() {
+            return Err(PylonError::Invalid(problems));
+        }
+        let mut query = AccountQuery::by_id(limit + 1);
+        query.after_id = after;
+        let (mut accounts, _) = ctx
+            .run(move |directory| directory.list_accounts(&query))
+            .await?;
+        let has_next = accounts.len() > limit as usize;
+        accounts.truncate(limit as usize);
+        let cursor = has_next
+            .then(|| accounts.last().map(|last| paging::cursor_after(last.id)))
+            .flatten();
+        Ok(views::page(
+            accounts.iter().map(views::account).collect(),
+            cursor,
+            &ctx.request_id,
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        let key = AccountKey::UidOrExternalId(path.into_inner());
+        let account = ctx
+            .run(move |directory| directory.get_account(&key))
+            .await?;
+        Ok(views::single(views::account(&account), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+fn string_list(reader: &mut Reader, body: &contacts_http::Fields, name: &str) -> Vec<String> {
+    match body.get(name) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items))
+            if items.len() <= 100
+                && items
+                    .iter()
+                    .all(|item| item.as_str().is_some_and(|s| s.len() <= 255)) =>
+        {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        }
+        Some(_) => {
+            reader
+                .problems
+                .push(format!("{name} must be an array of at most 100 strings"));
+            Vec::new()
+        }
+    }
+}
+
+pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let result = async {
+        ctx.authorize_write()?;
+        let body = read_fields(&req, payload, false).await?;
+        let mut reader = Reader::new(&body);
+        let name = reader.text("name");
+        let domains = string_list(&mut reader, &body, "domains");
+        let tags = string_list(&mut reader, &body, "tags");
+        let external_ids = reader.external_ids().unwrap_or_default();
+        let name = name.filter(|name| !name.is_empty());
+        if name.is_none() {
+            reader.problems.push("name is required".into());
+        }
+        let (Some(name), true) = (name, reader.problems.is_empty()) else {
+            return Err(PylonError::Invalid(reader.problems));
+        };
+        let account = NewAccount {
+            name,
+            domains,
+            tags,
+            external_ids,
+            ..NewAccount::default()
+        };
+        let (created, _) = ctx
+            .run(move |directory| directory.create_account(account, None))
+            .await?;
+        Ok(views::single(views::account(&created), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn me(ctx: Ctx) -> HttpResponse {
+    let result = async {
+        let caller = ctx.caller()?;
+        Ok(views::single(
+            json!({"name": caller.key_name, "read_only": caller.read_only}),
+            &ctx.request_id,
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}

@@ -1,0 +1,228 @@
+//! `/contacts`: list, show, create, update, delete, and search with the filter tree.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use contacts_core::validate::split_name;
+use contacts_core::{
+    ContactChanges, ContactKey, FilterNode, KeysetPage, NewContact, Order, SortKey, SortValue,
+};
+use contacts_http::{query_pairs, read_fields, Ctx};
+
+use crate::error::{respond, PylonError};
+use crate::input::{read_contact, ContactInput};
+use crate::paging;
+use crate::views;
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.as_str())
+}
+
+/// One page of contacts by id, with the cursor that continues it.
+async fn page(
+    ctx: &Ctx,
+    filter: Option<FilterNode>,
+    limit: u32,
+    after: Option<i64>,
+) -> Result<HttpResponse, PylonError> {
+    let query = KeysetPage {
+        filter,
+        sort: SortKey::Id,
+        order: Order::Asc,
+        limit: limit + 1,
+        after: after.map(|id| (SortValue::Int(id), id)),
+    };
+    let mut contacts = ctx
+        .run(move |directory| directory.list_contacts_after(&query))
+        .await?;
+    let has_next = contacts.len() > limit as usize;
+    contacts.truncate(limit as usize);
+    let cursor = has_next
+        .then(|| contacts.last().map(|last| paging::cursor_after(last.id)))
+        .flatten();
+    let data = contacts.iter().map(views::contact).collect();
+    Ok(views::page(data, cursor, &ctx.request_id))
+}
+
+pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
+    let result = async {
+        let pairs = query_pairs(&req);
+        let mut problems = Vec::new();
+        let limit = paging::limit_from_query(param(&pairs, "limit"), &mut problems);
+        let after = paging::after_id(param(&pairs, "cursor"), &mut problems);
+        if !problems.is_empty() {
+            return Err(PylonError::Invalid(problems));
+        }
+        page(&ctx, None, limit, after).await
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn search(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let result = async {
+        let body = read_fields(&req, payload, false).await?;
+        let mut problems = Vec::new();
+        let filter = match crate::filter::parse(body.get("filter")) {
+            Ok(filter) => Some(filter),
+            Err(found) => {
+                problems.extend(found);
+                None
+            }
+        };
+        let limit = paging::limit_from_json(body.get("limit"), &mut problems);
+        let cursor = match body.get("cursor") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(text)) => Some(text.as_str()),
+            Some(_) => {
+                problems.push(paging::CURSOR_MESSAGE.into());
+                None
+            }
+        };
+        let after = paging::after_id(cursor, &mut problems);
+        if !problems.is_empty() {
+            return Err(PylonError::Invalid(problems));
+        }
+        page(&ctx, filter, limit, after).await
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        let key = ContactKey::Uid(path.into_inner());
+        let contact = ctx
+            .run(move |directory| directory.get_contact(&key))
+            .await?;
+        Ok(views::single(views::contact(&contact), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+/// Portal role and role id: the id wins when both are given.
+fn portal_roles(input: &ContactInput) -> (Option<String>, Option<String>) {
+    match (&input.portal_role_id, &input.portal_role) {
+        (Some(id), _) => (None, Some(id.clone())),
+        (None, role) => (role.clone(), None),
+    }
+}
+
+pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let result = async {
+        ctx.authorize_contact_write()?;
+        let body = read_fields(&req, payload, false).await?;
+        let input = read_contact(&body, false).map_err(PylonError::Invalid)?;
+        let Some(name) = input.name.clone().filter(|name| !name.is_empty()) else {
+            return Err(PylonError::invalid("name is required"));
+        };
+        let (first_name, last_name) = split_name(&name);
+        let (portal_role, portal_role_id) = portal_roles(&input);
+        let mut contact = NewContact::named(first_name, last_name);
+        contact.email = input.email;
+        contact.account = input.account;
+        contact.avatar_url = input.avatar_url;
+        contact.attributes = input
+            .custom_fields
+            .into_iter()
+            .filter_map(|(slug, value)| value.map(|value| (slug, value)))
+            .collect();
+        contact.external_ids = input.external_ids.unwrap_or_default();
+        contact.phones = input.phone_numbers.unwrap_or_default();
+        contact.primary_phone = input.primary_phone_number;
+        contact.portal_role = portal_role;
+        contact.portal_role_id = portal_role_id;
+        let created = ctx
+            .run(move |directory| directory.create_contact(contact))
+            .await?;
+        Ok(views::single(views::contact(&created), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn update(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        ctx.authorize_contact_write()?;
+        let key = ContactKey::Uid(path.into_inner());
+        let body = read_fields(&req, payload, false).await?;
+        let input = read_contact(&body, true).map_err(PylonError::Invalid)?;
+        if input.name.as_deref() == Some("") {
+            return Err(PylonError::invalid("name cannot be empty"));
+        }
+        let (portal_role, portal_role_id) = portal_roles(&input);
+        let mut changes = ContactChanges::default();
+        if let Some(name) = &input.name {
+            let (first_name, last_name) = split_name(name);
+            changes.first_name = Some(first_name);
+            changes.last_name = Some(last_name);
+        }
+        changes.email = input.email.map(Some);
+        changes.emails = input.emails.map(|emails| {
+            // The entry flagged primary comes first; without one, the first entry is primary.
+            let primary = emails
+                .iter()
+                .position(|(_, is_primary)| *is_primary)
+                .unwrap_or(0);
+            let mut ordered: Vec<String> = emails.iter().map(|(email, _)| email.clone()).collect();
+            if primary < ordered.len() {
+                let chosen = ordered.remove(primary);
+                ordered.insert(0, chosen);
+            }
+            ordered
+        });
+        changes.account = input.account;
+        changes.avatar_url = input.avatar_url;
+        changes.attributes = input.custom_fields.into_iter().collect();
+        changes.external_ids = input.external_ids;
+        changes.portal_role = portal_role;
+        changes.portal_role_id = portal_role_id;
+        let phones = input.phone_numbers;
+        let primary = input.primary_phone_number;
+        let updated = ctx
+            .run(move |directory| {
+                let current = directory.get_contact(&key)?;
+                match (phones, primary) {
+                    (Some(phones), primary) => changes.phones = Some((phones, primary)),
+                    (None, Some(primary)) if current.phones.contains(&primary) => {
+                        changes.phones = Some((current.phones.clone(), Some(primary)));
+                    }
+                    (None, Some(_)) => return Ok(Err(())),
+                    (None, None) => {}
+                }
+                directory
+                    .update_contact(&ContactKey::Uid(current.uid), changes)
+                    .map(Ok)
+            })
+            .await?
+            .map_err(|()| {
+                PylonError::invalid("primary_phone_number must be one of phone_numbers")
+            })?;
+        Ok(views::single(views::contact(&updated), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        ctx.authorize_contact_write()?;
+        let key = ContactKey::Uid(path.into_inner());
+        ctx.run(move |directory| directory.delete_contact(&key))
+            .await?;
+        Ok(contacts_http::json(
+            actix_web::http::StatusCode::OK,
+            &serde_json::json!({"request_id": ctx.request_id.0}),
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}

@@ -1,0 +1,131 @@
+//! Pylon's error shape: `{"errors": [..], "request_id": ..}`, plus `exists_id` on duplicates.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason};
+use contacts_http::{json, ApiError, Dialect, RequestId};
+use serde_json::json;
+
+/// The Pylon dialect.
+pub struct Pylon;
+
+pub const NOT_SYNC_SOURCE: &str =
+    "Contacts can only be changed through the API when the API is the sync source.";
+
+#[derive(Debug)]
+pub enum PylonError {
+    Api(ApiError),
+    /// Validation failures: one message per problem, answered 400.
+    Invalid(Vec<String>),
+}
+
+impl From<ApiError> for PylonError {
+    fn from(err: ApiError) -> Self {
+        PylonError::Api(err)
+    }
+}
+
+impl From<CoreError> for PylonError {
+    fn from(err: CoreError) -> Self {
+        PylonError::Api(ApiError::Core(err))
+    }
+}
+
+impl PylonError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        PylonError::Invalid(vec![message.into()])
+    }
+}
+
+fn errors(status: StatusCode, messages: &[&str], request_id: &RequestId) -> HttpResponse {
+    json(
+        status,
+        &json!({ "errors": messages, "request_id": request_id.0 }),
+    )
+}
+
+fn duplicate(message: &str, existing: &str, request_id: &RequestId) -> HttpResponse {
+    json(
+        StatusCode::CONFLICT,
+        &json!({ "errors": [message], "exists_id": existing, "request_id": request_id.0 }),
+    )
+}
+
+impl Dialect for Pylon {
+    fn render(error: &ApiError, request_id: &RequestId) -> HttpResponse {
+        let rid = request_id;
+        match error {
+            ApiError::Core(core) => render_core(core, rid),
+            ApiError::MalformedBody(_) => {
+                errors(StatusCode::BAD_REQUEST, &["Invalid JSON body"], rid)
+            }
+            ApiError::UnsupportedMediaType(_) => errors(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &["Content-Type must be application/json"],
+                rid,
+            ),
+            ApiError::PayloadTooLarge { .. } => errors(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &["Request body too large"],
+                rid,
+            ),
+            ApiError::RouteNotFound { .. } => errors(StatusCode::NOT_FOUND, &["Not found"], rid),
+            ApiError::MethodNotAllowed { .. } => {
+                errors(StatusCode::METHOD_NOT_ALLOWED, &["Method not allowed"], rid)
+            }
+        }
+    }
+}
+
+fn render_core(error: &CoreError, rid: &RequestId) -> HttpResponse {
+    match error {
+        CoreError::NotFound(Entity::Account) => {
+            errors(StatusCode::NOT_FOUND, &["Account not found!"], rid)
+        }
+        CoreError::NotFound(_) => errors(StatusCode::NOT_FOUND, &["Contact not found!"], rid),
+        CoreError::UnknownAccount => errors(StatusCode::NOT_FOUND, &["Account not found!"], rid),
+        CoreError::Unauthorized => errors(StatusCode::UNAUTHORIZED, &["Unauthorized"], rid),
+        CoreError::Forbidden(ForbiddenReason::ReadOnlyKey) => {
+            errors(StatusCode::FORBIDDEN, &["This API key is read-only."], rid)
+        }
+        CoreError::Forbidden(ForbiddenReason::NotSyncSource) => {
+            errors(StatusCode::FORBIDDEN, &[NOT_SYNC_SOURCE], rid)
+        }
+        CoreError::Conflict(Conflict::EmailTaken { existing_uid, .. }) => duplicate(
+            "A contact with this email already exists.",
+            existing_uid,
+            rid,
+        ),
+        CoreError::Conflict(Conflict::ExternalIdTaken { existing_uid, .. }) => duplicate(
+            "A contact with this external ID already exists.",
+            existing_uid,
+            rid,
+        ),
+        CoreError::Conflict(Conflict::AccountExternalIdTaken { existing_uid }) => duplicate(
+            "An account with this external ID already exists.",
+            existing_uid,
+            rid,
+        ),
+        CoreError::Conflict(Conflict::ContactHasNoAccount | Conflict::KeyNameTaken) => {
+            errors(StatusCode::CONFLICT, &["Conflict"], rid)
+        }
+        CoreError::InvalidCursor => errors(StatusCode::BAD_REQUEST, &["cursor is invalid"], rid),
+        CoreError::Internal(_) => errors(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &["Internal server error"],
+            rid,
+        ),
+    }
+}
+
+/// Turns a handler's result into the response, rendering errors in Pylon's shape.
+pub fn respond(request_id: &RequestId, result: Result<HttpResponse, PylonError>) -> HttpResponse {
+    match result {
+        Ok(response) => response,
+        Err(PylonError::Api(error)) => Pylon::respond(&error, request_id),
+        Err(PylonError::Invalid(messages)) => {
+            let messages: Vec<&str> = messages.iter().map(String::as_str).collect();
+            errors(StatusCode::BAD_REQUEST, &messages, request_id)
+        }
+    }
+}
