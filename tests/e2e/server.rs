@@ -40,7 +40,9 @@ pub fn run_command(
 pub struct Server {
     child: Child,
     pub base: String,
-    pub dir: TempDir,
+    /// The folder the server runs in; owned when the server made it.
+    dir: Option<TempDir>,
+    path: PathBuf,
     pub stdout: Arc<Mutex<Vec<String>>>,
     pub stderr: Arc<Mutex<String>>,
 }
@@ -58,9 +60,19 @@ impl Server {
     }
 
     pub fn start_in(dir: TempDir, env: &[(&str, &str)]) -> Server {
+        let path = dir.path().to_path_buf();
+        Self::launch(Some(dir), path, env)
+    }
+
+    /// Starts the binary in a folder another server used (its database and all).
+    pub fn start_in_existing(path: &Path, env: &[(&str, &str)]) -> Server {
+        Self::launch(None, path.to_path_buf(), env)
+    }
+
+    fn launch(dir: Option<TempDir>, path: PathBuf, env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let mut child = Command::new(BINARY)
-            .current_dir(dir.path())
+            .current_dir(&path)
             .env("CONTACTS__SERVER__BIND", format!("127.0.0.1:{port}"))
             .env("CONTACTS__SERVER__WORKERS", "2")
             .env("RUST_LOG", "info")
@@ -93,6 +105,7 @@ impl Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
             dir,
+            path,
             stdout,
             stderr,
         };
@@ -117,7 +130,7 @@ impl Server {
     }
 
     pub fn path(&self) -> PathBuf {
-        self.dir.path().to_path_buf()
+        self.path.clone()
     }
 
     /// The key printed on first start, if one was.
@@ -158,6 +171,13 @@ impl Server {
             request_id,
             body: serde_json::from_str(&text).unwrap_or(Value::Null),
         }
+    }
+
+    /// Stops the process and hands back its folder, so another server can use the database.
+    pub fn stop(mut self) -> Option<TempDir> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.dir.take()
     }
 
     /// Sends SIGTERM and waits for the process to exit.

@@ -5,3 +5,4 @@ mod foundation;
 mod grow;
 mod pylon;
 mod support;
+mod workshop;

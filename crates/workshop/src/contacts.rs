@@ -1,0 +1,136 @@
+//! `/v1/contacts/:id` and `POST /v1/contacts`: retrieve, create, update, delete.
+
+use actix_web::http::header::LOCATION;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use contacts_core::{ContactChanges, ExternalId, NewContact};
+use contacts_http::{read_fields, Ctx};
+
+use crate::error::{respond, WorkshopError};
+use crate::input::read_contact;
+use crate::lookup::{contact_key, external_flag, speaks_1_0};
+use crate::views;
+
+pub async fn show(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        speaks_1_0(&req)?;
+        let body = read_fields(&req, payload, false).await?;
+        let key = contact_key(&ctx, &path, external_flag(&req, &body)?)?;
+        let contact = ctx
+            .run(move |directory| directory.get_contact(&key))
+            .await?;
+        Ok(contacts_http::json(
+            StatusCode::OK,
+            &views::full(&contact, &views::base(&req)),
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let result = async {
+        speaks_1_0(&req)?;
+        ctx.authorize_contact_write()?;
+        let body = read_fields(&req, payload, false).await?;
+        let input = read_contact(&body, true).map_err(WorkshopError::Invalid)?;
+        let (Some(external_id), Some(first_name), Some(last_name), Some(email)) = (
+            input.external_id,
+            input.first_name,
+            input.last_name,
+            input.email,
+        ) else {
+            return Err(WorkshopError::field("external_id", "can't be blank"));
+        };
+        let mut contact = NewContact::named(first_name, last_name);
+        contact.email = Some(email);
+        contact.external_ids = vec![ExternalId {
+            external_id,
+            label: String::new(),
+        }];
+        contact.phones = input.phone_number.flatten().into_iter().collect();
+        contact.attributes = input
+            .attributes
+            .into_iter()
+            .filter_map(|(key, value)| value.map(|value| (key, value)))
+            .collect();
+        let created = ctx
+            .run(move |directory| directory.create_contact(contact))
+            .await?;
+        let mut response = views::message(StatusCode::CREATED, "Contact created successfully");
+        let location = format!("{}/contacts/{}", views::base(&req), created.uid);
+        if let Ok(value) = location.parse() {
+            response.headers_mut().insert(LOCATION, value);
+        }
+        Ok(response)
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn update(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        speaks_1_0(&req)?;
+        ctx.authorize_contact_write()?;
+        let body = read_fields(&req, payload, false).await?;
+        let key = contact_key(&ctx, &path, external_flag(&req, &body)?)?;
+        let input = read_contact(&body, false).map_err(WorkshopError::Invalid)?;
+        let changes = ContactChanges {
+            first_name: input.first_name,
+            last_name: input.last_name,
+            email: input.email.map(Some),
+            phone: input.phone_number,
+            primary_external_id: input.external_id,
+            attributes: input.attributes,
+            ..ContactChanges::default()
+        };
+        ctx.run(move |directory| {
+            let current = directory.get_contact(&key)?;
+            // Workshop: a contact without an external id must be given one.
+            if current.external_ids.is_empty() && changes.primary_external_id.is_none() {
+                return Ok(Err(()));
+            }
+            directory.update_contact(&key, changes).map(Ok)
+        })
+        .await?
+        .map_err(|()| WorkshopError::field("external_id", "can't be blank"))?;
+        Ok(views::message(
+            StatusCode::OK,
+            "Contact updated successfully",
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+pub async fn delete(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        speaks_1_0(&req)?;
+        ctx.authorize_contact_write()?;
+        let body = read_fields(&req, payload, false).await?;
+        let key = contact_key(&ctx, &path, external_flag(&req, &body)?)?;
+        ctx.run(move |directory| directory.delete_contact(&key))
+            .await?;
+        Ok(views::message(
+            StatusCode::OK,
+            "Contact deleted successfully",
+        ))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}

@@ -1,0 +1,176 @@
+//! Reading Workshop contact bodies, with Rails-style messages per field.
+
+use std::collections::BTreeMap;
+
+use contacts_core::validate::{is_valid_attribute_key, is_valid_email};
+use contacts_core::AttributeValue;
+use contacts_http::Fields;
+use serde_json::Value;
+
+use crate::error::FieldErrors;
+
+const BLANK: &str = "can't be blank";
+const MAX_ATTRIBUTES: usize = 100;
+
+/// A contact body; `None` is "not sent".
+#[derive(Debug, Default)]
+pub struct ContactInput {
+    pub external_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    /// `Some(None)` clears the phone number.
+    pub phone_number: Option<Option<String>>,
+    /// `None` removes the key.
+    pub attributes: BTreeMap<String, Option<AttributeValue>>,
+}
+
+struct Reader<'a> {
+    fields: &'a Fields,
+    errors: FieldErrors,
+}
+
+impl Reader<'_> {
+    fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.errors
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// A string field: `None` when not sent, `Some(None)` when sent as null.
+    fn text(&mut self, field: &str, max: usize) -> Option<Option<String>> {
+        match self.fields.get(field)? {
+            Value::Null => Some(None),
+            Value::String(text) if text.chars().count() > max => {
+                self.add(field, format!("is too long (maximum is {max} characters)"));
+                None
+            }
+            Value::String(text) => {
+                Some(Some(text.trim().to_owned()).filter(|text| !text.is_empty()))
+            }
+            _ => {
+                self.add(field, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// A string that must not be blank when sent (and must be sent when `required`).
+    fn present(&mut self, field: &str, max: usize, required: bool) -> Option<String> {
+        match self.text(field, max) {
+            Some(Some(value)) => Some(value),
+            Some(None) => {
+                self.add(field, BLANK);
+                None
+            }
+            None if required && !self.errors.contains_key(field) => {
+                self.add(field, BLANK);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn attributes(&mut self) -> BTreeMap<String, Option<AttributeValue>> {
+        let mut parsed = BTreeMap::new();
+        let map = match self.fields.get("attributes") {
+            None | Some(Value::Null) => return parsed,
+            Some(Value::Object(map)) => map,
+            Some(_) => {
+                self.add("attributes", "must be an object");
+                return parsed;
+            }
+        };
+        if map.len() > MAX_ATTRIBUTES {
+            self.add(
+                "attributes",
+                format!("must have at most {MAX_ATTRIBUTES} keys"),
+            );
+            return parsed;
+        }
+        for (key, value) in map {
+            if !is_valid_attribute_key(key) {
+                self.add(
+                    "attributes",
+                    format!(
+                        "key {:?} must be 1 to 100 letters, digits, '_', '-' or '.'",
+                        key.chars().take(100).collect::<String>()
+                    ),
+                );
+                continue;
+            }
+            let value = match value {
+                Value::Null => None,
+                Value::String(text) if text.chars().count() <= 10_000 => {
+                    Some(AttributeValue::Text(text.clone()))
+                }
+                Value::Number(number) => Some(AttributeValue::Number(number.clone())),
+                Value::Bool(flag) => Some(AttributeValue::Bool(*flag)),
+                Value::Array(items)
+                    if items.len() <= 100
+                        && items
+                            .iter()
+                            .all(|item| item.as_str().is_some_and(|s| s.len() <= 255)) =>
+                {
+                    let list: Vec<String> = items
+                        .iter()
+                        .filter_map(|item| item.as_str().map(str::to_owned))
+                        .collect();
+                    (!list.is_empty()).then_some(AttributeValue::List(list))
+                }
+                _ => {
+                    self.add(
+                        "attributes",
+                        format!("{key} must be a string, a number, a boolean or a list of strings"),
+                    );
+                    continue;
+                }
+            };
+            parsed.insert(key.clone(), value);
+        }
+        parsed
+    }
+}
+
+fn valid_phone(phone: &str) -> bool {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    (3..=20).contains(&digits)
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+ -().".contains(c))
+}
+
+/// Reads a create (`required` = true: every required field must be there) or an update body.
+pub fn read_contact(fields: &Fields, required: bool) -> Result<ContactInput, FieldErrors> {
+    let mut reader = Reader {
+        fields,
+        errors: FieldErrors::new(),
+    };
+    let mut input = ContactInput {
+        external_id: reader.present("external_id", 255, required),
+        first_name: reader.present("first_name", 100, required),
+        last_name: reader.present("last_name", 100, required),
+        email: reader.present("email", 254, required),
+        phone_number: reader.text("phone_number", 32),
+        ..ContactInput::default()
+    };
+    if input
+        .email
+        .as_deref()
+        .is_some_and(|email| !is_valid_email(email))
+    {
+        reader.add("email", "is invalid");
+    }
+    if let Some(Some(phone)) = &input.phone_number {
+        if !valid_phone(phone) {
+            reader.add("phone_number", "is invalid");
+        }
+    }
+    input.attributes = reader.attributes();
+    if reader.errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(reader.errors)
+    }
+}
