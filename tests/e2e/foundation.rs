@@ -119,3 +119,41 @@ fn migrate_creates_the_configured_database() {
     assert!(stdout.contains("up to date"));
     assert!(dir.path().join("elsewhere/x.db").is_file());
 }
+
+#[test]
+fn sigterm_lets_an_in_flight_request_finish() {
+    use std::io::{Read, Write};
+    use std::time::Duration;
+
+    let server = Server::start(&[]);
+    let key = server.bootstrap_key().expect("key");
+    let body = r#"{"first_name": "Half", "last_name": "Way", "email": "half@example.com"}"#;
+    let (head, tail) = body.split_at(20);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST /api/contacts HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        body.len()
+    )
+    .expect("send the first half");
+    std::thread::sleep(Duration::from_millis(300));
+    server.send_sigterm();
+    std::thread::sleep(Duration::from_millis(300));
+    stream.write_all(tail.as_bytes()).expect("send the rest");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .expect("read the response");
+    let log = server.stderr.lock().expect("lock").clone();
+    assert!(response.starts_with("HTTP/1.1 422"), "{response}\n{log}");
+    assert!(
+        response.contains("The clientid field is required."),
+        "{response}"
+    );
+    let (status, _) = server.wait_for_exit();
+    assert!(status.success());
+}

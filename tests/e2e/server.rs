@@ -180,14 +180,24 @@ impl Server {
         self.dir.take()
     }
 
-    /// Sends SIGTERM and waits for the process to exit.
-    pub fn terminate(mut self) -> (ExitStatus, String) {
+    /// Sends SIGTERM without waiting.
+    pub fn send_sigterm(&self) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill")
             .args(["-TERM", &pid])
             .status()
             .expect("kill runs");
         assert!(sent.success());
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(self) -> (ExitStatus, String) {
+        self.send_sigterm();
+        self.wait_for_exit()
+    }
+
+    /// Waits (up to 30 s) for the process to exit; answers its status and everything it logged.
+    pub fn wait_for_exit(mut self) -> (ExitStatus, String) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {

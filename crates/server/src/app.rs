@@ -13,7 +13,7 @@ use dialect_workshop::Workshop;
 use serde_json::json;
 
 use crate::config::Settings;
-use crate::middleware::{request_id, require_key};
+use crate::middleware::{catch_panics, request_id, require_key};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -44,7 +44,8 @@ async fn nothing_here() -> HttpResponse {
     HttpResponse::NotFound().json(json!({"error": "Not found"}))
 }
 
-fn dialect_scope<D: Dialect>(
+/// A dialect under its prefix: panics and key checks answered in its shape, its own 404.
+pub fn dialect_scope<D: Dialect>(
     prefix: &str,
     configure: fn(&mut web::ServiceConfig),
 ) -> actix_web::Scope<
@@ -58,6 +59,7 @@ fn dialect_scope<D: Dialect>(
 > {
     web::scope(prefix)
         .wrap(from_fn(require_key::<D>))
+        .wrap(from_fn(catch_panics::<D>))
         .configure(configure)
         .default_service(web::to(route_not_found::<D>))
 }

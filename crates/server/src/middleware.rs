@@ -5,10 +5,13 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use actix_web::middleware::Next;
+use std::panic::AssertUnwindSafe;
+
 use actix_web::{web, Error, HttpMessage};
 use contacts_core::auth::{hash_key, is_well_formed};
 use contacts_core::{Caller, CoreError, Gateway};
 use contacts_http::{ApiError, Dialect, RequestId};
+use futures_util::FutureExt;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -56,6 +59,37 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
         key_name: key.name,
         read_only: key.read_only,
     }))
+}
+
+/// Answers a panic in a handler with the dialect's 500 instead of dropping the connection.
+/// The request itself went into the panicking future, so the answer travels as an error that
+/// carries its finished response (request id included).
+pub async fn catch_panics<D: Dialect>(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let request_id = RequestId::of(req.request());
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a handler panicked".to_owned());
+            let error = ApiError::Core(CoreError::internal(format!("panic: {detail}")));
+            let mut response = D::respond(&error, &request_id);
+            if let Ok(value) = HeaderValue::from_str(&request_id.0) {
+                response
+                    .headers_mut()
+                    .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+            }
+            Err(
+                actix_web::error::InternalError::from_response("a handler panicked", response)
+                    .into(),
+            )
+        }
+    }
 }
 
 /// Lets through only requests with a live key; the rest get the dialect's 401.

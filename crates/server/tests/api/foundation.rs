@@ -123,3 +123,45 @@ async fn a_write_that_fails_half_way_changes_nothing() {
         .1;
     assert_eq!(before, after);
 }
+
+#[actix_web::test]
+async fn a_panicking_handler_gets_the_dialects_500() {
+    use actix_web::{web, App};
+    use contacts_gateway::app::dialect_scope;
+
+    fn explode(cfg: &mut web::ServiceConfig) {
+        cfg.route(
+            "/boom",
+            web::get().to(|| async { panic!("kaboom") as &'static str }),
+        );
+    }
+    let app = start().await;
+    let service = actix_web::test::init_service(
+        App::new()
+            .app_data(web::Data::new(contacts_gateway::gateway(
+                app.store.clone(),
+                &app.settings,
+            )))
+            .service(dialect_scope::<dialect_grow::Grow>("/api", explode)),
+    )
+    .await;
+    let request = TestRequest::get()
+        .uri("/api/boom")
+        .insert_header(("Authorization", format!("Bearer {}", app.key)));
+    // The error carries its finished response; actix's dispatcher sends exactly that.
+    let error = match actix_web::test::try_call_service(&service, request.to_request()).await {
+        Err(error) => error,
+        Ok(response) => panic!(
+            "expected the panic to surface as an error, got {}",
+            response.status()
+        ),
+    };
+    let response = error.error_response();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(response.headers().contains_key("x-request-id"));
+    let bytes = actix_web::body::to_bytes(response.into_body())
+        .await
+        .expect("body");
+    let body: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(body, serde_json::json!({"message": "Server Error"}));
+}
