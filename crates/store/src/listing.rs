@@ -34,11 +34,10 @@ fn sort_column(sort: SortKey) -> &'static str {
     }
 }
 
-fn live_matching(select: &str, filter: Option<&contacts_core::FilterNode>) -> Query {
-    let query = diesel::sql_query(format!(
-        "SELECT {select} FROM contacts c WHERE c.deleted_at IS NULL"
-    ))
-    .into_boxed();
+/// `head` is the statement up to its FROM (`SELECT …`, or `EXPLAIN QUERY PLAN SELECT …` in tests).
+fn live_matching(head: &str, filter: Option<&contacts_core::FilterNode>) -> Query {
+    let query = diesel::sql_query(format!("{head} FROM contacts c WHERE c.deleted_at IS NULL"))
+        .into_boxed();
     match filter {
         Some(filter) => push_filter(query.sql(" AND "), filter),
         None => query,
@@ -64,12 +63,12 @@ pub fn by_offset(
     conn: &mut SqliteConnection,
     page: &OffsetPage,
 ) -> Result<(Vec<Contact>, u64), CoreError> {
-    let total: CountRow = live_matching("COUNT(*) AS n", page.filter.as_ref())
+    let total: CountRow = live_matching("SELECT COUNT(*) AS n", page.filter.as_ref())
         .get_result(conn)
         .map_err(db)?;
     let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
     let ids: Vec<IdRow> = order_by(
-        live_matching("c.id AS id", page.filter.as_ref()),
+        live_matching("SELECT c.id AS id", page.filter.as_ref()),
         page.sort,
         page.order,
     )
@@ -84,7 +83,15 @@ pub fn by_offset(
 }
 
 pub fn after(conn: &mut SqliteConnection, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
-    let mut query = live_matching("c.id AS id", page.filter.as_ref());
+    let ids: Vec<IdRow> = keyset_query("SELECT c.id AS id", page)?
+        .load(conn)
+        .map_err(db)?;
+    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    load_contacts(conn, &ids)
+}
+
+fn keyset_query(head: &str, page: &KeysetPage) -> Result<Query, CoreError> {
+    let mut query = live_matching(head, page.filter.as_ref());
     if let Some((value, id)) = &page.after {
         let comparison = match page.order {
             Order::Asc => ">",
@@ -104,11 +111,116 @@ pub fn after(conn: &mut SqliteConnection, page: &KeysetPage) -> Result<Vec<Conta
             (_, SortValue::Int(_)) => return Err(CoreError::InvalidCursor),
         };
     }
-    let ids: Vec<IdRow> = order_by(query, page.sort, page.order)
+    Ok(order_by(query, page.sort, page.order)
         .sql(" LIMIT ?")
-        .bind::<BigInt, _>(i64::from(page.limit))
-        .load(conn)
-        .map_err(db)?;
-    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-    load_contacts(conn, &ids)
+        .bind::<BigInt, _>(i64::from(page.limit)))
+}
+
+#[cfg(test)]
+mod tests {
+    use contacts_core::{FilterField, FilterNode, Operator};
+
+    use super::*;
+    use crate::{PoolOptions, SqliteStore};
+
+    #[derive(QueryableByName)]
+    struct PlanRow {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    fn plan(page: KeysetPage) -> Vec<String> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = SqliteStore::open(
+            &dir.path().join("plan.db").display().to_string(),
+            PoolOptions::default(),
+        )
+        .expect("store");
+        let mut conn = store.pool().get().expect("conn");
+        let rows: Vec<PlanRow> = keyset_query("EXPLAIN QUERY PLAN SELECT c.id AS id", &page)
+            .expect("query")
+            .load(&mut conn)
+            .expect("plan");
+        rows.into_iter().map(|row| row.detail).collect()
+    }
+
+    fn page(
+        filter: Option<FilterNode>,
+        sort: SortKey,
+        after: Option<(SortValue, i64)>,
+    ) -> KeysetPage {
+        KeysetPage {
+            filter,
+            sort,
+            order: Order::Asc,
+            limit: 10,
+            after,
+        }
+    }
+
+    /// No step of the plan reads the whole contacts table.
+    fn assert_no_full_scan(plan: &[String]) {
+        assert!(plan.iter().all(|step| step != "SCAN c"), "{plan:?}");
+    }
+
+    #[test]
+    fn filters_and_sorts_use_indexes() {
+        let by_email = plan(page(
+            Some(FilterNode::test(
+                FilterField::Email,
+                Operator::Equals,
+                vec!["a@b.io".into()],
+            )),
+            SortKey::Id,
+            None,
+        ));
+        assert!(
+            by_email
+                .iter()
+                .any(|step| step.contains("contacts_live_email")),
+            "{by_email:?}"
+        );
+        assert_no_full_scan(&by_email);
+
+        let by_attribute = plan(page(
+            Some(FilterNode::test(
+                FilterField::Attribute("dept".into()),
+                Operator::Equals,
+                vec!["Sales".into()],
+            )),
+            SortKey::Id,
+            None,
+        ));
+        assert!(
+            by_attribute
+                .iter()
+                .any(|step| step.contains("contact_attributes_by_value")),
+            "{by_attribute:?}"
+        );
+
+        let deep_by_name = plan(page(
+            None,
+            SortKey::Name,
+            Some((SortValue::Text("m".into()), 900_000)),
+        ));
+        assert!(
+            deep_by_name
+                .iter()
+                .any(|step| step.contains("contacts_live_name")),
+            "{deep_by_name:?}"
+        );
+        assert_no_full_scan(&deep_by_name);
+
+        let deep_by_created = plan(page(
+            None,
+            SortKey::CreatedAt,
+            Some((SortValue::Text("2026".into()), 5)),
+        ));
+        assert!(
+            deep_by_created
+                .iter()
+                .any(|step| step.contains("contacts_live_created")),
+            "{deep_by_created:?}"
+        );
+    }
 }
