@@ -39,13 +39,7 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
             AccountSort::Id,
             &mut errors,
         );
-        let order = listing::choice(
-            &pairs,
-            "order",
-            &[("asc", Order::Asc), ("desc", Order::Desc)],
-            Order::Desc,
-            &mut errors,
-        );
+        let order = listing::order(&pairs, Order::Desc, &mut errors);
         if !errors.is_empty() {
             return Err(GrowError::Invalid(errors));
         }

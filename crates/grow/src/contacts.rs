@@ -87,13 +87,7 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
         SortKey::FirstName,
         &mut errors,
     );
-    let order = listing::choice(
-        &pairs,
-        "order",
-        &[("asc", Order::Asc), ("desc", Order::Desc)],
-        Order::Asc,
-        &mut errors,
-    );
+    let order = listing::order(&pairs, Order::Asc, &mut errors);
     if !errors.is_empty() {
         return Err(GrowError::Invalid(errors));
     }

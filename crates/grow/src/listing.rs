@@ -1,6 +1,8 @@
 //! Grow's list parameters: `page` and `limit` with Laravel's forgiving defaults, and
 //! whitelisted `sort`/`order`.
 
+use contacts_core::Order;
+
 use crate::error::FieldErrors;
 use crate::input::selected_invalid_message;
 
@@ -55,6 +57,17 @@ pub fn choice<T: Copy>(
             }
         },
     }
+}
+
+/// `order`: `asc` or `desc`, `default` when absent.
+pub fn order(pairs: &[(String, String)], default: Order, errors: &mut FieldErrors) -> Order {
+    choice(
+        pairs,
+        "order",
+        &[("asc", Order::Asc), ("desc", Order::Desc)],
+        default,
+        errors,
+    )
 }
 
 /// A non-empty filter parameter.

@@ -1,5 +1,7 @@
 //! Accounts (Grow's clients, Pylon's accounts): look-ups, creation with an owner contact, updates.
 
+use std::collections::HashMap;
+
 use contacts_core::account::Address;
 use contacts_core::validate::join_name;
 use contacts_core::{
@@ -75,6 +77,34 @@ pub fn resolve_account(
     }
 }
 
+/// The external ids of these accounts, in order, by account id.
+pub fn external_ids_of(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<ExternalId>>, CoreError> {
+    let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
+    let rows: Vec<(i64, String, String)> = account_external_ids::table
+        .filter(account_external_ids::account_id.eq_any(ids))
+        .order((
+            account_external_ids::account_id,
+            account_external_ids::position,
+        ))
+        .select((
+            account_external_ids::account_id,
+            account_external_ids::external_id,
+            account_external_ids::label,
+        ))
+        .load(conn)
+        .map_err(db)?;
+    for (account_id, external_id, label) in rows {
+        external
+            .entry(account_id)
+            .or_default()
+            .push(ExternalId { external_id, label });
+    }
+    Ok(external)
+}
+
 fn json_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
@@ -89,19 +119,7 @@ fn load_accounts(
 ) -> Result<Vec<Account>, CoreError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let owner_ids: Vec<i64> = rows.iter().filter_map(|row| row.owner_contact_id).collect();
-    let externals: Vec<(i64, String, String)> = account_external_ids::table
-        .filter(account_external_ids::account_id.eq_any(&ids))
-        .order((
-            account_external_ids::account_id,
-            account_external_ids::position,
-        ))
-        .select((
-            account_external_ids::account_id,
-            account_external_ids::external_id,
-            account_external_ids::label,
-        ))
-        .load(conn)
-        .map_err(db)?;
+    let mut externals = external_ids_of(conn, &ids)?;
     let owners: Vec<(i64, String, String)> = contacts_table::table
         .filter(contacts_table::id.eq_any(&owner_ids))
         .select((
@@ -114,14 +132,7 @@ fn load_accounts(
     Ok(rows
         .into_iter()
         .map(|row| Account {
-            external_ids: externals
-                .iter()
-                .filter(|(account_id, _, _)| *account_id == row.id)
-                .map(|(_, external_id, label)| ExternalId {
-                    external_id: external_id.clone(),
-                    label: label.clone(),
-                })
-                .collect(),
+            external_ids: externals.remove(&row.id).unwrap_or_default(),
             owner: row.owner_contact_id.and_then(|owner| {
                 owners
                     .iter()

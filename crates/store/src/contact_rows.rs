@@ -12,8 +12,7 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::error::db;
 use crate::schema::{
-    account_external_ids, accounts, contact_attributes, contact_emails, contact_external_ids,
-    contact_phones, contacts,
+    accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
 };
 
 #[derive(Debug, Queryable, Selectable)]
@@ -224,26 +223,7 @@ pub fn load_account_summaries(
         ))
         .load(conn)
         .map_err(db)?;
-    let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
-    for (account_id, external_id, label) in account_external_ids::table
-        .filter(account_external_ids::account_id.eq_any(ids))
-        .order((
-            account_external_ids::account_id,
-            account_external_ids::position,
-        ))
-        .select((
-            account_external_ids::account_id,
-            account_external_ids::external_id,
-            account_external_ids::label,
-        ))
-        .load::<(i64, String, String)>(conn)
-        .map_err(db)?
-    {
-        external
-            .entry(account_id)
-            .or_default()
-            .push(ExternalId { external_id, label });
-    }
+    let mut external = crate::accounts::external_ids_of(conn, ids)?;
     Ok(rows
         .into_iter()
         .map(|(id, uid, name, owner)| {

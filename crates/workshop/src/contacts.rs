@@ -3,13 +3,27 @@
 use actix_web::http::header::LOCATION;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use contacts_core::{ContactChanges, ExternalId, NewContact};
-use contacts_http::{read_fields, Ctx};
+use contacts_core::{ContactChanges, ContactKey, ExternalId, NewContact};
+use contacts_http::{read_fields, Ctx, Fields};
 
 use crate::error::{respond, WorkshopError};
 use crate::input::read_contact;
 use crate::lookup::{contact_key, external_flag, speaks_1_0};
 use crate::views;
+
+/// What show, update and delete start from: a version check, the body, and the contact the
+/// path names (by id, or by external id with `external`).
+async fn target(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    raw_id: &str,
+    payload: web::Payload,
+) -> Result<(Fields, ContactKey), WorkshopError> {
+    speaks_1_0(req)?;
+    let body = read_fields(req, payload, false).await?;
+    let key = contact_key(ctx, raw_id, external_flag(req, &body)?)?;
+    Ok((body, key))
+}
 
 pub async fn show(
     ctx: Ctx,
@@ -18,9 +32,7 @@ pub async fn show(
     payload: web::Payload,
 ) -> HttpResponse {
     let result = async {
-        speaks_1_0(&req)?;
-        let body = read_fields(&req, payload, false).await?;
-        let key = contact_key(&ctx, &path, external_flag(&req, &body)?)?;
+        let (_, key) = target(&ctx, &req, &path, payload).await?;
         let contact = ctx
             .run(move |directory| directory.get_contact(&key))
             .await?;
@@ -80,10 +92,8 @@ pub async fn update(
     payload: web::Payload,
 ) -> HttpResponse {
     let result = async {
-        speaks_1_0(&req)?;
         ctx.authorize_contact_write()?;
-        let body = read_fields(&req, payload, false).await?;
-        let key = contact_key(&ctx, &path, external_flag(&req, &body)?)?;
+        let (body, key) = target(&ctx, &req, &path, payload).await?;
         let input = read_contact(&body, false).map_err(WorkshopError::Invalid)?;
         let changes = ContactChanges {
             first_name: input.first_name,
@@ -120,10 +130,8 @@ pub async fn delete(
     payload: web::Payload,
 ) -> HttpResponse {
     let result = async {
-        speaks_1_0(&req)?;
         ctx.authorize_contact_write()?;
-        let body = read_fields(&req, payload, false).await?;
-        let key = contact_key(&ctx, &path, external_flag(&req, &body)?)?;
+        let (_, key) = target(&ctx, &req, &path, payload).await?;
         ctx.run(move |directory| directory.delete_contact(&key))
             .await?;
         Ok(views::message(
