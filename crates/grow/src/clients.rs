@@ -7,7 +7,7 @@ use contacts_core::{
     AccountChanges, AccountKey, AccountQuery, AccountSort, CoreError, Entity, NewAccount,
     NewContact, Order,
 };
-use contacts_http::{query_pairs, read_fields, Ctx};
+use contacts_http::{query_pairs, read_body, Ctx};
 
 use crate::contacts::{email_taken, new_password, welcome_email};
 use crate::error::{respond, FieldErrors, GrowError};
@@ -23,6 +23,23 @@ fn client_key(raw: &str) -> Result<AccountKey, GrowError> {
         .ok_or(GrowError::from(CoreError::NotFound(Entity::Account)))
 }
 
+/// List clients.
+#[utoipa::path(get, path = "/clients",
+    params(
+        ("status" = Option<String>, Query),
+        ("category_id" = Option<String>, Query, description = "A category id; a value no category has finds nothing"),
+        ("search" = Option<String>, Query),
+        ("sort" = Option<String>, Query, pattern = "^(|client_company_name|client_status|client_created|client_updated)$"),
+        ("order" = Option<String>, Query, pattern = "^(|asc|desc)$"),
+        ("limit" = Option<String>, Query, description = "An integer: default 25, capped at 100; anything else means 25"),
+        ("page" = Option<String>, Query, description = "An integer: default 1; anything below 1 or not a number means 1"),
+    ),
+    responses(
+        (status = 200, description = "Clients retrieved successfully.", body = crate::views::ListPage<crate::views::ClientView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
+    ),
+)]
 pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     let result = async {
         let pairs = query_pairs(&req);
@@ -73,6 +90,15 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
+/// Get a client.
+#[utoipa::path(get, path = "/clients/{id}",
+    params(("id" = i64, Path, minimum = 1, description = "The client id")),
+    responses(
+        (status = 200, description = "Client retrieved successfully.", body = crate::views::Item<crate::views::ClientView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 404, description = "Client not found.", body = crate::openapi::MessageBody),
+    ),
+)]
 pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         let key = client_key(&path)?;
@@ -134,6 +160,19 @@ fn read_client_fields(input: &mut Input) -> ClientFields {
     }
 }
 
+/// Create a client and its account-owner contact.
+#[utoipa::path(post, path = "/clients",
+    request_body(content = crate::openapi::CreateClient, description = "JSON; form data with `tags[]=` is read too"),
+    responses(
+        (status = 201, description = "Client created successfully.", body = crate::views::Item<crate::views::ClientView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
+    ),
+)]
 pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let result = create_client(&ctx, &req, payload).await;
     respond(&ctx.request_id, result)
@@ -146,8 +185,8 @@ async fn create_client(
 ) -> Result<HttpResponse, GrowError> {
     // Creating a client creates its owner contact, so it is a contact write.
     ctx.authorize_contact_write()?;
-    let fields = read_fields(req, payload, true).await?;
-    let mut input = Input::new(&fields);
+    let body = read_body(req, payload, true).await?;
+    let mut input = Input::new(&body);
     let first_name = input.required("first_name", 100);
     let last_name = input.required("last_name", 100);
     let email = input.required_email("email");
@@ -201,6 +240,21 @@ fn owner_name(owner: &NewContact) -> String {
     contacts_core::validate::join_name(&owner.first_name, &owner.last_name)
 }
 
+/// Update a client.
+#[utoipa::path(patch, path = "/clients/{id}",
+    params(("id" = i64, Path, minimum = 1, description = "The client id")),
+    request_body(content = crate::openapi::UpdateClient, description = "JSON; form data with `tags[]=` is read too"),
+    responses(
+        (status = 200, description = "Client updated successfully.", body = crate::views::Item<crate::views::ClientView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 404, description = "Client not found.", body = crate::openapi::MessageBody),
+        (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
+    ),
+)]
 pub async fn update(
     ctx: Ctx,
     req: HttpRequest,
@@ -219,8 +273,8 @@ async fn update_client(
 ) -> Result<HttpResponse, GrowError> {
     ctx.authorize_write()?;
     let key = client_key(raw_id)?;
-    let fields = read_fields(req, payload, true).await?;
-    let mut input = Input::new(&fields);
+    let body = read_body(req, payload, true).await?;
+    let mut input = Input::new(&body);
     let name = input.required("client_company_name", 255);
     let extra = read_client_fields(&mut input);
     let errors = input.errors;

@@ -8,7 +8,7 @@ use contacts_core::{
     AccountKey, ContactChanges, ContactKey, CoreError, Directory, Entity, FilterField, FilterNode,
     NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
 };
-use contacts_http::{query_pairs, read_fields, Ctx};
+use contacts_http::{query_pairs, read_body, Ctx};
 use rand::distributions::{Alphanumeric, DistString};
 
 use crate::error::{respond, FieldErrors, GrowError};
@@ -66,6 +66,24 @@ pub fn welcome_email(first_name: &str, email: &str, password: &str) -> OutgoingE
     }
 }
 
+/// List and search contacts.
+#[utoipa::path(get, path = "/contacts",
+    params(
+        ("status" = Option<String>, Query),
+        ("client_id" = Option<String>, Query, description = "A client id; a value no client has finds nothing"),
+        ("account_owner" = Option<String>, Query),
+        ("search" = Option<String>, Query),
+        ("sort" = Option<String>, Query, pattern = "^(|first_name|last_name|email|created|updated)$"),
+        ("order" = Option<String>, Query, pattern = "^(|asc|desc)$"),
+        ("limit" = Option<String>, Query, description = "An integer: default 25, capped at 100; anything else means 25"),
+        ("page" = Option<String>, Query, description = "An integer: default 1; anything below 1 or not a number means 1"),
+    ),
+    responses(
+        (status = 200, description = "Contacts retrieved successfully.", body = crate::views::ListPage<crate::views::ContactView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
+    ),
+)]
 pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     let result = list_contacts(&ctx, &req).await;
     respond(&ctx.request_id, result)
@@ -129,6 +147,15 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
     ))
 }
 
+/// Get a contact.
+#[utoipa::path(get, path = "/contacts/{id}",
+    params(("id" = i64, Path, minimum = 1, description = "The contact id")),
+    responses(
+        (status = 200, description = "Contact retrieved successfully.", body = crate::views::Item<crate::views::ContactView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 404, description = "Contact not found.", body = crate::openapi::MessageBody),
+    ),
+)]
 pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         let key = ContactKey::Id(contact_id(&path)?);
@@ -145,6 +172,19 @@ pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
+/// Create a contact under an existing client.
+#[utoipa::path(post, path = "/contacts",
+    request_body(content((crate::openapi::CreateContact = "application/json"), (crate::openapi::CreateContact = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 201, description = "Contact created successfully.", body = crate::views::Item<crate::views::ContactView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
+    ),
+)]
 pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let result = create_contact(&ctx, &req, payload).await;
     respond(&ctx.request_id, result)
@@ -156,8 +196,8 @@ async fn create_contact(
     payload: web::Payload,
 ) -> Result<HttpResponse, GrowError> {
     ctx.authorize_contact_write()?;
-    let fields = read_fields(req, payload, true).await?;
-    let mut input = Input::new(&fields);
+    let body = read_body(req, payload, true).await?;
+    let mut input = Input::new(&body);
     let first_name = input.required("first_name", 100);
     let last_name = input.required("last_name", 100);
     let email = input.required_email("email");
@@ -213,6 +253,21 @@ async fn create_contact(
     ))
 }
 
+/// Update a contact.
+#[utoipa::path(patch, path = "/contacts/{id}",
+    params(("id" = i64, Path, minimum = 1, description = "The contact id")),
+    request_body(content((crate::openapi::UpdateContact = "application/json"), (crate::openapi::UpdateContact = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "Contact updated successfully.", body = crate::views::Item<crate::views::ContactView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 404, description = "Contact not found.", body = crate::openapi::MessageBody),
+        (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
+    ),
+)]
 pub async fn update(
     ctx: Ctx,
     req: HttpRequest,
@@ -231,8 +286,8 @@ async fn update_contact(
 ) -> Result<HttpResponse, GrowError> {
     ctx.authorize_contact_write()?;
     let id = contact_id(raw_id)?;
-    let fields = read_fields(req, payload, true).await?;
-    let mut input = Input::new(&fields);
+    let body = read_body(req, payload, true).await?;
+    let mut input = Input::new(&body);
     let first_name = input.required("first_name", 100);
     let last_name = input.required("last_name", 100);
     let email = input.required_email("email");
@@ -272,6 +327,16 @@ async fn update_contact(
     ))
 }
 
+/// Delete (soft-delete) a contact.
+#[utoipa::path(delete, path = "/contacts/{id}",
+    params(("id" = i64, Path, minimum = 1, description = "The contact id")),
+    responses(
+        (status = 200, description = "Contact deleted successfully.", body = crate::views::Item<crate::views::DeletedId>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
+        (status = 404, description = "Contact not found.", body = crate::openapi::MessageBody),
+    ),
+)]
 pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         ctx.authorize_contact_write()?;
@@ -281,7 +346,7 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
             .await?;
         Ok(views::item(
             StatusCode::OK,
-            serde_json::json!({"id": deleted.id}),
+            views::DeletedId { id: deleted.id },
             "Contact deleted successfully.",
         ))
     }
@@ -289,6 +354,17 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
+/// Make the contact its client's account owner.
+#[utoipa::path(put, path = "/contacts/{id}/account-owner",
+    params(("id" = i64, Path, minimum = 1, description = "The contact id")),
+    responses(
+        (status = 200, description = "Contact set as account owner successfully.", body = crate::views::Item<crate::views::ContactView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
+        (status = 404, description = "Contact not found.", body = crate::openapi::MessageBody),
+        (status = 409, description = "The contact does not belong to a client account.", body = crate::openapi::MessageBody),
+    ),
+)]
 pub async fn set_account_owner(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         ctx.authorize_contact_write()?;

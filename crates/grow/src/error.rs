@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason};
-use contacts_http::{json, ApiError, Dialect, RequestId};
-use serde_json::json;
+use contacts_http::{ApiError, Dialect, RequestId};
+
+use crate::openapi::{MessageBody, ValidationBody};
 
 /// The Grow dialect.
 pub struct Grow;
@@ -54,14 +55,16 @@ impl From<CoreError> for GrowError {
 }
 
 fn message(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &json!({ "message": text }))
+    HttpResponse::build(status).json(MessageBody {
+        message: text.to_owned(),
+    })
 }
 
 fn invalid(errors: &FieldErrors) -> HttpResponse {
-    json(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &json!({ "message": INVALID_DATA, "errors": errors.0 }),
-    )
+    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).json(ValidationBody {
+        message: INVALID_DATA.to_owned(),
+        errors: errors.0.clone(),
+    })
 }
 
 /// Laravel names a route without its leading slash.

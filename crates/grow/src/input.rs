@@ -2,10 +2,13 @@
 //! treated as absent, and one message per failed rule in Laravel's default English.
 
 use contacts_core::validate::is_valid_email;
-use contacts_http::Fields;
+use contacts_http::{Body, Fields};
 use serde_json::Value;
 
 use crate::error::FieldErrors;
+
+/// The most tags a client may carry (the documented `maxItems`).
+const MAX_TAGS: usize = 100;
 
 /// Laravel's attribute name: the key with underscores as spaces.
 fn attribute(field: &str) -> String {
@@ -27,13 +30,16 @@ pub fn selected_invalid_message(field: &str) -> String {
 /// Validates fields one rule at a time, gathering every failure.
 pub struct Input<'a> {
     fields: &'a Fields,
+    /// Form data: every value is text, and one `tags=x` is a list of one.
+    form: bool,
     pub errors: FieldErrors,
 }
 
 impl<'a> Input<'a> {
-    pub fn new(fields: &'a Fields) -> Self {
+    pub fn new(body: &'a Body) -> Self {
         Input {
-            fields,
+            fields: &body.fields,
+            form: body.form,
             errors: FieldErrors::default(),
         }
     }
@@ -42,23 +48,33 @@ impl<'a> Input<'a> {
         self.fields.contains_key(field)
     }
 
-    /// The value as trimmed text: `Ok(None)` when absent, null or empty; `Err` when it is an
-    /// array or object (recorded as "must be a string").
-    fn text(&mut self, field: &str) -> Result<Option<String>, ()> {
+    /// The value as trimmed text: `Ok(None)` when absent, null or empty; `Err` (recorded) when
+    /// it has the wrong JSON type. Numbers are read only where `number_ok` (integer fields);
+    /// 45.0 is an integer to JSON Schema, so it reads as 45.
+    fn scalar(&mut self, field: &str, number_ok: bool) -> Result<Option<String>, ()> {
         let text = match self.fields.get(field) {
             None | Some(Value::Null) => return Ok(None),
             Some(Value::String(text)) => text.trim().to_owned(),
-            Some(Value::Number(number)) => number.to_string(),
-            Some(Value::Bool(flag)) => if *flag { "1" } else { "0" }.to_owned(),
-            Some(Value::Array(_) | Value::Object(_)) => {
+            Some(Value::Number(number)) if number_ok => match number.as_f64() {
+                Some(float) if number.is_f64() && float.fract() == 0.0 && float.abs() < 1e15 => {
+                    format!("{}", float as i64)
+                }
+                _ => number.to_string(),
+            },
+            Some(_) => {
+                let kind = if number_ok { "an integer" } else { "a string" };
                 self.errors.add(
                     field,
-                    format!("The {} field must be a string.", attribute(field)),
+                    format!("The {} field must be {kind}.", attribute(field)),
                 );
                 return Err(());
             }
         };
         Ok(if text.is_empty() { None } else { Some(text) })
+    }
+
+    fn text(&mut self, field: &str) -> Result<Option<String>, ()> {
+        self.scalar(field, false)
     }
 
     fn check_max(&mut self, field: &str, value: &str, max: usize) -> bool {
@@ -119,7 +135,7 @@ impl<'a> Input<'a> {
     /// A required id of an existing row: anything that is not a positive integer is "invalid"
     /// straight away (Laravel's `exists` finds no such row).
     pub fn required_id(&mut self, field: &str) -> Option<Option<i64>> {
-        let value = match self.text(field) {
+        let value = match self.scalar(field, true) {
             Ok(Some(value)) => value,
             Ok(None) => {
                 self.errors.add(field, required_message(field));
@@ -132,8 +148,10 @@ impl<'a> Input<'a> {
 
     /// An optional integer.
     pub fn optional_integer(&mut self, field: &str) -> Option<Option<i64>> {
-        let value = self.optional(field, 20)?;
-        match value {
+        if !self.is_present(field) {
+            return None;
+        }
+        match self.scalar(field, true).ok()? {
             None => Some(None),
             Some(text) => match text.parse::<i64>() {
                 Ok(number) => Some(Some(number)),
@@ -148,17 +166,27 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// `tags[]`: a list of strings (a single string counts as one tag).
+    /// `tags[]`: a list of strings (in form data a single `tags=x` is one tag).
     pub fn tags(&mut self, field: &str) -> Option<Vec<String>> {
         match self.fields.get(field) {
             None => None,
             Some(Value::Null) => Some(Vec::new()),
-            Some(Value::String(tag)) => Some(
-                vec![tag.trim().to_owned()]
-                    .into_iter()
+            Some(Value::String(tag)) if self.form => Some(
+                Some(tag.trim().to_owned())
                     .filter(|t| !t.is_empty())
+                    .into_iter()
                     .collect(),
             ),
+            Some(Value::Array(items)) if items.len() > MAX_TAGS => {
+                self.errors.add(
+                    field,
+                    format!(
+                        "The {} field must not have more than {MAX_TAGS} items.",
+                        attribute(field)
+                    ),
+                );
+                None
+            }
             Some(Value::Array(items)) => {
                 let mut tags = Vec::new();
                 for item in items {
@@ -194,7 +222,7 @@ impl<'a> Input<'a> {
     }
 
     /// `yes` means yes; anything else (or nothing) means no.
-    pub fn yes(&self, field: &str) -> bool {
-        matches!(self.fields.get(field), Some(Value::String(text)) if text.trim() == "yes")
+    pub fn yes(&mut self, field: &str) -> bool {
+        matches!(self.text(field), Ok(Some(text)) if text == "yes")
     }
 }

@@ -6,6 +6,7 @@ mod contacts;
 mod error;
 mod input;
 mod listing;
+mod openapi;
 mod views;
 
 use actix_web::http::Method;
@@ -13,6 +14,7 @@ use actix_web::web;
 use contacts_http::resource;
 
 pub use error::Grow;
+pub use openapi::openapi;
 
 /// Mounts the Grow routes; the server puts them under the configured prefix (`/api`).
 pub fn configure(cfg: &mut web::ServiceConfig) {

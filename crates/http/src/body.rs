@@ -77,42 +77,74 @@ fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
     }
 }
 
-/// Form fields as JSON strings; `key[]` fields gather into arrays, as PHP clients send them.
+/// Form fields as JSON strings. `key[]` fields gather into arrays, as PHP clients send them, and
+/// so does a plain key sent more than once (an array in the API's documents).
 fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|err| {
         ApiError::MalformedBody(format!("the body is not valid form data: {err}"))
     })?;
     let mut fields = Fields::new();
     for (key, value) in pairs {
-        if let Some(list_key) = key.strip_suffix("[]") {
-            let entry = fields
-                .entry(list_key.to_owned())
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(items) = entry {
-                items.push(Value::String(value));
+        let (name, listed) = match key.strip_suffix("[]") {
+            Some(name) => (name.to_owned(), true),
+            None => (key, false),
+        };
+        match fields.get_mut(&name) {
+            Some(Value::Array(items)) => items.push(Value::String(value)),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, Value::String(value)]);
             }
-        } else {
-            fields.insert(key, Value::String(value));
+            None if listed => {
+                fields.insert(name, Value::Array(vec![Value::String(value)]));
+            }
+            None => {
+                fields.insert(name, Value::String(value));
+            }
         }
     }
     Ok(fields)
 }
 
-/// Reads the body as fields. JSON always; form data only when `accept_form`. An empty body is
-/// no fields. Without a content type, a body that looks like JSON is read as JSON.
+/// Reads the body as fields (see [`read_body`]).
 pub async fn read_fields(
     req: &HttpRequest,
     payload: web::Payload,
     accept_form: bool,
 ) -> Result<Fields, ApiError> {
+    read_body(req, payload, accept_form)
+        .await
+        .map(|body| body.fields)
+}
+
+/// A request body as fields, and whether it came as form data (where every value is text and a
+/// single `key=value` may stand for a list of one).
+#[derive(Debug, Default)]
+pub struct Body {
+    pub fields: Fields,
+    pub form: bool,
+}
+
+/// Reads the body. JSON always; form data only when `accept_form`. An empty body is no fields.
+/// Without a content type, a body that looks like JSON is read as JSON.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    accept_form: bool,
+) -> Result<Body, ApiError> {
     let kind = content_kind(req)?;
     let body = read_limited(req, payload).await?;
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Fields::new());
+        return Ok(Body::default());
     }
+    let json = |fields| Body {
+        fields,
+        form: false,
+    };
+    let form = |fields| Body { fields, form: true };
     match kind {
-        Kind::Json => parse_json(&body),
-        Kind::Form if accept_form => parse_form(&body),
+        Kind::Json => parse_json(&body).map(json),
+        Kind::Form if accept_form => parse_form(&body).map(form),
         Kind::Form => Err(ApiError::UnsupportedMediaType(
             "application/x-www-form-urlencoded".into(),
         )),
@@ -122,9 +154,9 @@ pub async fn read_fields(
                 .find(|b| !b.is_ascii_whitespace())
                 .is_some_and(|b| *b == b'{' || *b == b'[');
             if looks_like_json || !accept_form {
-                parse_json(&body)
+                parse_json(&body).map(json)
             } else {
-                parse_form(&body)
+                parse_form(&body).map(form)
             }
         }
     }

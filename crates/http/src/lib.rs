@@ -7,7 +7,7 @@ mod context;
 mod error;
 mod routes;
 
-pub use body::{query_pairs, read_fields, BodyLimit, Fields};
+pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, Fields};
 pub use context::{Ctx, RequestId};
 pub use error::{ApiError, Dialect};
 pub use routes::{resource, route_not_found, DialectResource};

@@ -3,13 +3,25 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::{AccountKey, AccountQuery, NewAccount};
 use contacts_http::{query_pairs, read_fields, Ctx};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::error::{respond, PylonError};
 use crate::input::Reader;
 use crate::paging;
 use crate::views;
 
+/// Get all accounts, by cursor.
+#[utoipa::path(get, path = "/accounts",
+    params(
+        ("cursor" = Option<String>, Query, description = "From the previous page's `pagination.cursor`"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 999, description = "Default 100"),
+    ),
+    responses(
+        (status = 200, description = "A page of accounts", body = crate::views::Page<crate::views::AccountView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     let result = async {
         let pairs = query_pairs(&req);
@@ -46,6 +58,15 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
+/// Get an account by its id or external id.
+#[utoipa::path(get, path = "/accounts/{id}",
+    params(("id" = String, Path, description = "The account's id or one of its external ids")),
+    responses(
+        (status = 200, description = "The account", body = crate::views::Single<crate::views::AccountView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Account not found!", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         let key = AccountKey::UidOrExternalId(path.into_inner());
@@ -81,6 +102,19 @@ fn string_list(reader: &mut Reader, body: &contacts_http::Fields, name: &str) ->
     }
 }
 
+/// Create an account.
+#[utoipa::path(post, path = "/accounts",
+    request_body = crate::openapi::CreateAccount,
+    responses(
+        (status = 200, description = "The new account", body = crate::views::Single<crate::views::AccountView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key", body = crate::openapi::ErrorBody),
+        (status = 409, description = "An account has this external id", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let result = async {
         ctx.authorize_write()?;
@@ -113,13 +147,21 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
     respond(&ctx.request_id, result)
 }
 
+/// Who the key is.
+#[utoipa::path(get, path = "/me",
+    responses(
+        (status = 200, description = "The calling key", body = crate::views::Single<crate::views::MeView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn me(ctx: Ctx) -> HttpResponse {
     let result = async {
         let caller = ctx.caller()?;
-        Ok(views::single(
-            json!({"name": caller.key_name, "read_only": caller.read_only}),
-            &ctx.request_id,
-        ))
+        let me = views::MeView {
+            name: caller.key_name.clone(),
+            read_only: caller.read_only,
+        };
+        Ok(views::single(me, &ctx.request_id))
     }
     .await;
     respond(&ctx.request_id, result)

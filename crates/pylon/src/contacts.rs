@@ -46,6 +46,18 @@ async fn page(
     Ok(views::page(data, cursor, &ctx.request_id))
 }
 
+/// Get all contacts, by cursor.
+#[utoipa::path(get, path = "/contacts",
+    params(
+        ("cursor" = Option<String>, Query, description = "From the previous page's `pagination.cursor`"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 999, description = "Default 100"),
+    ),
+    responses(
+        (status = 200, description = "A page of contacts", body = crate::views::Page<crate::views::ContactView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     let result = async {
         let pairs = query_pairs(&req);
@@ -61,6 +73,17 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
+/// Search contacts with a filter tree.
+#[utoipa::path(post, path = "/contacts/search",
+    request_body = crate::openapi::SearchContacts,
+    responses(
+        (status = 200, description = "A page of matching contacts", body = crate::views::Page<crate::views::ContactView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn search(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let result = async {
         let body = read_fields(&req, payload, false).await?;
@@ -91,6 +114,15 @@ pub async fn search(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
     respond(&ctx.request_id, result)
 }
 
+/// Get a contact by its id.
+#[utoipa::path(get, path = "/contacts/{id}",
+    params(("id" = String, Path, description = "The contact's id")),
+    responses(
+        (status = 200, description = "The contact", body = crate::views::Single<crate::views::ContactView>),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Contact not found!", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         let key = ContactKey::Uid(path.into_inner());
@@ -111,6 +143,20 @@ fn portal_roles(input: &ContactInput) -> (Option<String>, Option<String>) {
     }
 }
 
+/// Create a contact.
+#[utoipa::path(post, path = "/contacts",
+    request_body = crate::openapi::CreateContact,
+    responses(
+        (status = 200, description = "The new contact", body = crate::views::Single<crate::views::ContactView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Account not found!", body = crate::openapi::ErrorBody),
+        (status = 409, description = "A live contact has this email or external id (`exists_id` names it)", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let result = async {
         ctx.authorize_contact_write()?;
@@ -144,6 +190,21 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
     respond(&ctx.request_id, result)
 }
 
+/// Update a contact: only the fields given change.
+#[utoipa::path(patch, path = "/contacts/{id}",
+    params(("id" = String, Path, description = "The contact's id")),
+    request_body = crate::openapi::UpdateContact,
+    responses(
+        (status = 200, description = "The contact after the change", body = crate::views::Single<crate::views::ContactView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Contact (or account) not found!", body = crate::openapi::ErrorBody),
+        (status = 409, description = "A live contact has this email or external id (`exists_id` names it)", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn update(
     ctx: Ctx,
     req: HttpRequest,
@@ -212,16 +273,23 @@ pub async fn update(
     respond(&ctx.request_id, result)
 }
 
+/// Delete a contact.
+#[utoipa::path(delete, path = "/contacts/{id}",
+    params(("id" = String, Path, description = "The contact's id")),
+    responses(
+        (status = 200, description = "Deleted", body = crate::views::RequestIdOnly),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Contact not found!", body = crate::openapi::ErrorBody),
+    ),
+)]
 pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         ctx.authorize_contact_write()?;
         let key = ContactKey::Uid(path.into_inner());
         ctx.run(move |directory| directory.delete_contact(&key))
             .await?;
-        Ok(contacts_http::json(
-            actix_web::http::StatusCode::OK,
-            &serde_json::json!({"request_id": ctx.request_id.0}),
-        ))
+        Ok(views::request_id_only(&ctx.request_id))
     }
     .await;
     respond(&ctx.request_id, result)

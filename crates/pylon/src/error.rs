@@ -3,8 +3,9 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason};
-use contacts_http::{json, ApiError, Dialect, RequestId};
-use serde_json::json;
+use contacts_http::{ApiError, Dialect, RequestId};
+
+use crate::openapi::ErrorBody;
 
 /// The Pylon dialect.
 pub struct Pylon;
@@ -38,17 +39,19 @@ impl PylonError {
 }
 
 fn errors(status: StatusCode, messages: &[&str], request_id: &RequestId) -> HttpResponse {
-    json(
-        status,
-        &json!({ "errors": messages, "request_id": request_id.0 }),
-    )
+    HttpResponse::build(status).json(ErrorBody {
+        errors: messages.iter().map(|m| (*m).to_owned()).collect(),
+        request_id: request_id.0.clone(),
+        exists_id: None,
+    })
 }
 
 fn duplicate(message: &str, existing: &str, request_id: &RequestId) -> HttpResponse {
-    json(
-        StatusCode::CONFLICT,
-        &json!({ "errors": [message], "exists_id": existing, "request_id": request_id.0 }),
-    )
+    HttpResponse::build(StatusCode::CONFLICT).json(ErrorBody {
+        errors: vec![message.to_owned()],
+        request_id: request_id.0.clone(),
+        exists_id: Some(existing.to_owned()),
+    })
 }
 
 impl Dialect for Pylon {

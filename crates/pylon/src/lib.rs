@@ -6,6 +6,7 @@ mod contacts;
 mod error;
 mod filter;
 mod input;
+mod openapi;
 mod paging;
 mod views;
 
@@ -14,6 +15,7 @@ use actix_web::web;
 use contacts_http::resource;
 
 pub use error::Pylon;
+pub use openapi::openapi;
 
 /// Mounts the Pylon routes; the server puts them under the configured prefix (the root).
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,81 +1,196 @@
-//! Pylon's response shapes: the contact and account objects and the `{data, request_id}` envelopes.
+//! Pylon's response shapes: the contact and account objects and the `{data, request_id}`
+//! envelopes. The same types serialise the responses and describe them in the OpenAPI document.
 
-use actix_web::http::StatusCode;
+use std::collections::BTreeMap;
+
 use actix_web::HttpResponse;
 use contacts_core::{Account, AttributeValue, Contact, ExternalId};
-use contacts_http::{json, RequestId};
-use serde_json::{json, Map, Value};
+use contacts_http::RequestId;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-fn external_ids(ids: &[ExternalId]) -> Value {
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExternalIdView {
+    pub external_id: String,
+    pub label: String,
+}
+
+/// The account a contact belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MiniAccount {
+    pub id: String,
+    pub external_ids: Vec<ExternalIdView>,
+}
+
+/// A custom field: `value` for a single value, `values` for a multi-value field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomFieldValue {
+    pub slug: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntegrationUserId {
+    pub id: String,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactView {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub emails: Vec<String>,
+    pub avatar_url: Option<String>,
+    pub account: Option<MiniAccount>,
+    pub custom_fields: BTreeMap<String, CustomFieldValue>,
+    pub external_ids: Vec<ExternalIdView>,
+    pub integration_user_ids: Vec<IntegrationUserId>,
+    pub phone_numbers: Vec<String>,
+    pub primary_phone_number: Option<String>,
+    pub portal_role: Option<String>,
+    pub portal_role_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    pub id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub domains: Vec<String>,
+    pub primary_domain: Option<String>,
+    pub tags: Vec<String>,
+    pub external_ids: Vec<ExternalIdView>,
+    pub created_at: String,
+}
+
+/// The key making the call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub name: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pagination {
+    /// Continues after this page; `""` on the last page.
+    pub cursor: String,
+    pub has_next_page: bool,
+}
+
+/// `{data, request_id}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Single<T> {
+    pub data: T,
+    pub request_id: String,
+}
+
+/// `{data: [...], pagination, request_id}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub pagination: Pagination,
+    pub request_id: String,
+}
+
+/// What a delete answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestIdOnly {
+    pub request_id: String,
+}
+
+fn external_ids(ids: &[ExternalId]) -> Vec<ExternalIdView> {
     ids.iter()
-        .map(|id| json!({"external_id": id.external_id, "label": id.label}))
+        .map(|id| ExternalIdView {
+            external_id: id.external_id.clone(),
+            label: id.label.clone(),
+        })
         .collect()
 }
 
-fn custom_fields(contact: &Contact) -> Value {
-    let fields: Map<String, Value> = contact
+fn custom_fields(contact: &Contact) -> BTreeMap<String, CustomFieldValue> {
+    contact
         .attributes
         .iter()
         .map(|(slug, value)| {
-            let shown = match value {
-                AttributeValue::List(values) => json!({"slug": slug, "values": values}),
-                scalar => json!({"slug": slug, "value": scalar.scalar_text()}),
+            let (value, values) = match value {
+                AttributeValue::List(values) => (None, Some(values.clone())),
+                scalar => (scalar.scalar_text(), None),
             };
-            (slug.clone(), shown)
+            (
+                slug.clone(),
+                CustomFieldValue {
+                    slug: slug.clone(),
+                    value,
+                    values,
+                },
+            )
         })
-        .collect();
-    Value::Object(fields)
+        .collect()
 }
 
-pub fn contact(contact: &Contact) -> Value {
-    json!({
-        "id": contact.uid,
-        "name": contact.full_name(),
-        "email": contact.email,
-        "emails": contact.emails,
-        "avatar_url": contact.avatar_url,
-        "account": contact.account.as_ref().map(|account| json!({
-            "id": account.uid,
-            "external_ids": external_ids(&account.external_ids),
-        })),
-        "custom_fields": custom_fields(contact),
-        "external_ids": external_ids(&contact.external_ids),
-        "integration_user_ids": [],
-        "phone_numbers": contact.phones,
-        "primary_phone_number": contact.phone,
-        "portal_role": contact.portal_role,
-        "portal_role_id": contact.portal_role_id,
+pub fn contact(contact: &Contact) -> ContactView {
+    ContactView {
+        id: contact.uid.clone(),
+        name: contact.full_name(),
+        email: contact.email.clone(),
+        emails: contact.emails.clone(),
+        avatar_url: contact.avatar_url.clone(),
+        account: contact.account.as_ref().map(|account| MiniAccount {
+            id: account.uid.clone(),
+            external_ids: external_ids(&account.external_ids),
+        }),
+        custom_fields: custom_fields(contact),
+        external_ids: external_ids(&contact.external_ids),
+        integration_user_ids: Vec::new(),
+        phone_numbers: contact.phones.clone(),
+        primary_phone_number: contact.phone.clone(),
+        portal_role: contact.portal_role.clone(),
+        portal_role_id: contact.portal_role_id.clone(),
+    }
+}
+
+pub fn account(account: &Account) -> AccountView {
+    AccountView {
+        id: account.uid.clone(),
+        name: account.name.clone(),
+        domain: account.domains.first().cloned(),
+        domains: account.domains.clone(),
+        primary_domain: account.domains.first().cloned(),
+        tags: account.tags.clone(),
+        external_ids: external_ids(&account.external_ids),
+        created_at: account.created_at.to_text(),
+    }
+}
+
+pub fn single<T: Serialize>(data: T, request_id: &RequestId) -> HttpResponse {
+    HttpResponse::Ok().json(Single {
+        data,
+        request_id: request_id.0.clone(),
     })
-}
-
-pub fn account(account: &Account) -> Value {
-    json!({
-        "id": account.uid,
-        "name": account.name,
-        "domain": account.domains.first(),
-        "domains": account.domains,
-        "primary_domain": account.domains.first(),
-        "tags": account.tags,
-        "external_ids": external_ids(&account.external_ids),
-        "created_at": account.created_at.to_text(),
-    })
-}
-
-pub fn single(data: Value, request_id: &RequestId) -> HttpResponse {
-    json(
-        StatusCode::OK,
-        &json!({"data": data, "request_id": request_id.0}),
-    )
 }
 
 /// A page: `cursor` continues after it, or is `None` on the last page.
-pub fn page(data: Vec<Value>, cursor: Option<String>, request_id: &RequestId) -> HttpResponse {
-    json(
-        StatusCode::OK,
-        &json!({
-            "data": data,
-            "pagination": {"cursor": cursor.clone().unwrap_or_default(), "has_next_page": cursor.is_some()},
-            "request_id": request_id.0,
-        }),
-    )
+pub fn page<T: Serialize>(
+    data: Vec<T>,
+    cursor: Option<String>,
+    request_id: &RequestId,
+) -> HttpResponse {
+    HttpResponse::Ok().json(Page {
+        data,
+        pagination: Pagination {
+            has_next_page: cursor.is_some(),
+            cursor: cursor.unwrap_or_default(),
+        },
+        request_id: request_id.0.clone(),
+    })
+}
+
+pub fn request_id_only(request_id: &RequestId) -> HttpResponse {
+    HttpResponse::Ok().json(RequestIdOnly {
+        request_id: request_id.0.clone(),
+    })
 }

@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::config::Settings;
 use crate::middleware::{catch_panics, request_id, require_key};
+use crate::openapi;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -83,24 +84,40 @@ pub fn build(
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz));
     // Longer prefixes first: Pylon's default prefix is the root, which matches every path.
+    // Each dialect's OpenAPI document is routed before its scope so that it needs no key.
     if dialects.grow.enabled {
-        app = app.service(dialect_scope::<Grow>(
-            &dialects.grow.prefix,
-            dialect_grow::configure,
-        ));
+        let mount = dialects.grow.prefix.clone();
+        app = app
+            .route(
+                &format!("{mount}/openapi.json"),
+                openapi::route(openapi::mounted(dialect_grow::openapi(), &mount, "grow")),
+            )
+            .service(dialect_scope::<Grow>(&mount, dialect_grow::configure));
     }
     if dialects.workshop.enabled {
-        let prefix = format!("{}/v1", dialects.workshop.prefix);
-        app = app.service(dialect_scope::<Workshop>(
-            &prefix,
-            dialect_workshop::configure,
-        ));
+        let mount = format!("{}/v1", dialects.workshop.prefix);
+        app = app
+            .route(
+                &format!("{mount}/openapi.json"),
+                openapi::route(openapi::mounted(
+                    dialect_workshop::openapi(),
+                    &mount,
+                    "workshop",
+                )),
+            )
+            .service(dialect_scope::<Workshop>(
+                &mount,
+                dialect_workshop::configure,
+            ));
     }
     if dialects.pylon.enabled {
-        app = app.service(dialect_scope::<Pylon>(
-            &dialects.pylon.prefix,
-            dialect_pylon::configure,
-        ));
+        let mount = dialects.pylon.prefix.clone();
+        app = app
+            .route(
+                &format!("{mount}/openapi.json"),
+                openapi::route(openapi::mounted(dialect_pylon::openapi(), &mount, "pylon")),
+            )
+            .service(dialect_scope::<Pylon>(&mount, dialect_pylon::configure));
     }
     // The logger wraps the request-id middleware so that it sees the id on the response.
     app.default_service(web::to(nothing_here))

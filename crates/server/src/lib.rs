@@ -8,6 +8,7 @@ pub mod error;
 pub mod import;
 pub mod keys;
 pub mod middleware;
+pub mod openapi;
 pub mod serve;
 
 use std::sync::Arc;

@@ -25,6 +25,23 @@ async fn target(
     Ok((body, key))
 }
 
+/// Retrieve a contact.
+#[utoipa::path(
+    get,
+    path = "/contacts/{id}",
+    params(
+        ("id" = String, Path, description = "The contact's id, or its external id with `external`"),
+        ("external" = Option<String>, Query, pattern = "^(|true|false|1|0)$", description = "Look up by external id (bare flag or true/false/1/0)"),
+        ("Workshop-Version" = inline(Option<crate::openapi::WorkshopVersion>), Header),
+    ),
+    responses(
+        (status = 200, description = "The contact", body = crate::views::ContactDetails),
+        (status = 400, description = "Malformed JSON or unknown Workshop-Version", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such contact", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`external` is not a boolean", body = crate::openapi::FieldErrorBody),
+    ),
+)]
 pub async fn show(
     ctx: Ctx,
     req: HttpRequest,
@@ -36,15 +53,30 @@ pub async fn show(
         let contact = ctx
             .run(move |directory| directory.get_contact(&key))
             .await?;
-        Ok(contacts_http::json(
-            StatusCode::OK,
-            &views::full(&contact, &views::base(&req)),
-        ))
+        Ok(HttpResponse::Ok().json(views::details(&contact, &views::base(&req))))
     }
     .await;
     respond(&ctx.request_id, result)
 }
 
+/// Create a contact.
+#[utoipa::path(
+    post,
+    path = "/contacts",
+    params(("Workshop-Version" = inline(Option<crate::openapi::WorkshopVersion>), Header)),
+    request_body = crate::openapi::CreateContact,
+    responses(
+        (status = 201, description = "Created", body = crate::views::Message,
+            headers(("Location" = String, description = "/v1/contacts/<id>"))),
+        (status = 400, description = "Malformed JSON or unknown Workshop-Version", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+        (status = 409, description = "A live contact has this external_id", body = crate::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, or the email is taken", body = crate::openapi::FieldErrorBody),
+    ),
+)]
 pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
     let result = async {
         speaks_1_0(&req)?;
@@ -85,6 +117,28 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
     respond(&ctx.request_id, result)
 }
 
+/// Update a contact: only what is sent changes; attributes merge key by key.
+#[utoipa::path(
+    patch,
+    path = "/contacts/{id}",
+    params(
+        ("id" = String, Path, description = "The contact's id, or its external id with `external`"),
+        ("external" = Option<String>, Query, pattern = "^(|true|false|1|0)$", description = "Look up by external id (bare flag or true/false/1/0)"),
+        ("Workshop-Version" = inline(Option<crate::openapi::WorkshopVersion>), Header),
+    ),
+    request_body = crate::openapi::UpdateContact,
+    responses(
+        (status = 200, description = "Updated", body = crate::views::Message),
+        (status = 400, description = "Malformed JSON or unknown Workshop-Version", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such contact", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Another live contact has this external_id", body = crate::openapi::ErrorBody),
+        (status = 422, description = "Invalid fields, or the email is taken", body = crate::openapi::FieldErrorBody),
+    ),
+)]
 pub async fn update(
     ctx: Ctx,
     req: HttpRequest,
@@ -123,6 +177,26 @@ pub async fn update(
     respond(&ctx.request_id, result)
 }
 
+/// Delete a contact.
+#[utoipa::path(
+    delete,
+    path = "/contacts/{id}",
+    params(
+        ("id" = String, Path, description = "The contact's id, or its external id with `external`"),
+        ("external" = Option<String>, Query, pattern = "^(|true|false|1|0)$", description = "Look up by external id (bare flag or true/false/1/0)"),
+        ("Workshop-Version" = inline(Option<crate::openapi::WorkshopVersion>), Header),
+    ),
+    responses(
+        (status = 200, description = "Deleted", body = crate::views::Message),
+        (status = 400, description = "Malformed JSON or unknown Workshop-Version", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+        (status = 404, description = "No such contact", body = crate::openapi::ErrorBody),
+        (status = 422, description = "`external` is not a boolean", body = crate::openapi::FieldErrorBody),
+    ),
+)]
 pub async fn delete(
     ctx: Ctx,
     req: HttpRequest,

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, ForbiddenReason};
-use contacts_http::{json, ApiError, Dialect, RequestId};
-use serde_json::json;
+use contacts_http::{ApiError, Dialect, RequestId};
+
+use crate::openapi::{ErrorBody, FieldErrorBody};
 
 /// The Workshop dialect.
 pub struct Workshop;
@@ -48,14 +49,15 @@ impl WorkshopError {
 }
 
 fn error(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &json!({ "error": text }))
+    HttpResponse::build(status).json(ErrorBody {
+        error: text.to_owned(),
+    })
 }
 
 fn invalid(errors: &FieldErrors) -> HttpResponse {
-    json(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &json!({ "error": errors }),
-    )
+    HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY).json(FieldErrorBody {
+        error: errors.clone(),
+    })
 }
 
 impl Dialect for Workshop {

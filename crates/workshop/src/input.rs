@@ -133,12 +133,17 @@ impl Reader<'_> {
     }
 }
 
+/// An optional `+`, then 3 to 31 digits, spaces, `(`, `)`, `.` or `-`, starting and ending with a
+/// digit; the same rule as the OpenAPI document's pattern.
 fn valid_phone(phone: &str) -> bool {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    (3..=20).contains(&digits)
-        && phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || "+ -().".contains(c))
+    let rest = phone.strip_prefix('+').unwrap_or(phone);
+    let bytes = rest.as_bytes();
+    (3..=31).contains(&bytes.len())
+        && bytes.first().is_some_and(u8::is_ascii_digit)
+        && bytes.last().is_some_and(u8::is_ascii_digit)
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_digit() || b" ().-".contains(b))
 }
 
 /// Reads a create (`required` = true: every required field must be there) or an update body.

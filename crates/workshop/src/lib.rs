@@ -6,6 +6,7 @@ mod error;
 mod input;
 mod listing;
 mod lookup;
+mod openapi;
 mod views;
 
 use actix_web::http::Method;
@@ -13,6 +14,7 @@ use actix_web::web;
 use contacts_http::resource;
 
 pub use error::Workshop;
+pub use openapi::openapi;
 
 /// Mounts the Workshop routes; the server puts them under `{prefix}/v1`.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,12 +1,10 @@
 //! `GET /v1/contacts`: keyset pages sorted by name or creation time; `next` carries only a
 //! cursor, which remembers the sort, the order and the page size.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use contacts_core::validate::name_sort_key;
 use contacts_core::{Contact, Cursor, KeysetPage, Order, SortKey, SortValue};
-use contacts_http::{json, query_pairs, Ctx};
-use serde_json::json;
+use contacts_http::{query_pairs, Ctx};
 
 use crate::error::{respond, FieldErrors, WorkshopError};
 use crate::lookup::speaks_1_0;
@@ -106,6 +104,24 @@ fn page_request(pairs: &[(String, String)]) -> Result<KeysetPage, FieldErrors> {
     })
 }
 
+/// List contacts.
+#[utoipa::path(
+    get,
+    path = "/contacts",
+    params(
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Page size, default 50"),
+        ("cursor" = Option<String>, Query, description = "From a previous page's `next`"),
+        ("sort" = Option<String>, Query, pattern = "^(name|created_at)$", description = "`name` (default) or `created_at`"),
+        ("order" = Option<String>, Query, pattern = "^(asc|desc)$", description = "`asc` (default) or `desc`"),
+        ("Workshop-Version" = inline(Option<crate::openapi::WorkshopVersion>), Header, description = "`1.0` lists say `list`; later versions `array`"),
+    ),
+    responses(
+        (status = 200, description = "A page of contact summaries", body = crate::views::ContactPage),
+        (status = 400, description = "Unknown Workshop-Version", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 422, description = "Bad limit, sort, order or cursor", body = crate::openapi::FieldErrorBody),
+    ),
+)]
 pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     let result = async {
         let legacy = speaks_1_0(&req)?;
@@ -132,21 +148,18 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
             }
             _ => None,
         };
-        let data: Vec<serde_json::Value> = contacts
+        let data: Vec<views::ContactSummary> = contacts
             .iter()
             .map(|contact| views::summary(contact, &base))
             .collect();
-        Ok(json(
-            StatusCode::OK,
-            &json!({
-                "object": if legacy { "list" } else { "array" },
-                "has_more": has_more,
-                "next": next,
-                "limit": limit,
-                "size": data.len(),
-                "data": data,
-            }),
-        ))
+        Ok(HttpResponse::Ok().json(views::ContactPage {
+            object: if legacy { "list" } else { "array" },
+            has_more,
+            next,
+            limit,
+            size: data.len(),
+            data,
+        }))
     }
     .await;
     respond(&ctx.request_id, result)

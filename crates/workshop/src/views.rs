@@ -1,10 +1,13 @@
-//! Workshop's response shapes: contact summaries (lists), full contacts, and messages.
+//! Workshop's response shapes: contact summaries (lists), full contacts, list envelopes and
+//! messages. The same types serialise the responses and describe them in the OpenAPI document.
+
+use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use contacts_core::Contact;
-use contacts_http::json;
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// Where this dialect is mounted, up to and including `/v1`, for `urls` and `next` links.
 pub fn base(req: &HttpRequest) -> String {
@@ -13,32 +16,106 @@ pub fn base(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "/v1".to_owned())
 }
 
-pub fn summary(contact: &Contact, base: &str) -> Value {
-    json!({
-        "object": "contact",
-        "id": contact.uid,
-        "external_id": contact.primary_external_id(),
-        "first_name": contact.first_name,
-        "last_name": contact.last_name,
-        "email": contact.email,
-        "phone_number": contact.phone,
-        "urls": {"details": format!("{base}/contacts/{}", contact.uid)},
-    })
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Urls {
+    /// `/v1/contacts/<id>`
+    pub details: String,
 }
 
-pub fn full(contact: &Contact, base: &str) -> Value {
-    let mut shown = summary(contact, base);
-    let attributes: Map<String, Value> = contact
-        .attributes
-        .iter()
-        .map(|(key, value)| (key.clone(), value.to_json()))
-        .collect();
-    if let Value::Object(fields) = &mut shown {
-        fields.insert("attributes".to_owned(), Value::Object(attributes));
+/// A contact as lists show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactSummary {
+    /// Always `contact`.
+    pub object: &'static str,
+    pub id: String,
+    pub external_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    pub urls: Urls,
+}
+
+/// A contact with its attributes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDetails {
+    /// Always `contact`.
+    pub object: &'static str,
+    pub id: String,
+    pub external_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub phone_number: Option<String>,
+    /// Attribute values as given: strings, numbers, booleans, or lists of strings.
+    #[schema(value_type = Object)]
+    pub attributes: BTreeMap<String, serde_json::Value>,
+    pub urls: Urls,
+}
+
+/// A page of contacts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactPage {
+    /// `array` (`list` with `Workshop-Version: 1.0`).
+    pub object: &'static str,
+    pub has_more: bool,
+    /// `/v1/contacts?cursor=…`, or null on the last page.
+    pub next: Option<String>,
+    pub limit: u32,
+    pub size: usize,
+    pub data: Vec<ContactSummary>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Message {
+    pub message: String,
+}
+
+pub fn summary(contact: &Contact, base: &str) -> ContactSummary {
+    ContactSummary {
+        object: "contact",
+        id: contact.uid.clone(),
+        external_id: contact.primary_external_id().map(str::to_owned),
+        first_name: contact.first_name.clone(),
+        last_name: contact.last_name.clone(),
+        email: contact.email.clone(),
+        phone_number: contact.phone.clone(),
+        urls: Urls {
+            details: format!("{base}/contacts/{}", contact.uid),
+        },
     }
-    shown
+}
+
+pub fn details(contact: &Contact, base: &str) -> ContactDetails {
+    let ContactSummary {
+        object,
+        id,
+        external_id,
+        first_name,
+        last_name,
+        email,
+        phone_number,
+        urls,
+    } = summary(contact, base);
+    ContactDetails {
+        object,
+        id,
+        external_id,
+        first_name,
+        last_name,
+        email,
+        phone_number,
+        attributes: contact
+            .attributes
+            .iter()
+            .map(|(key, value)| (key.clone(), value.to_json()))
+            .collect(),
+        urls,
+    }
 }
 
 pub fn message(status: StatusCode, text: &str) -> HttpResponse {
-    json(status, &json!({ "message": text }))
+    HttpResponse::build(status).json(Message {
+        message: text.to_owned(),
+    })
 }

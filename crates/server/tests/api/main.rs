@@ -3,6 +3,7 @@
 
 mod foundation;
 mod grow;
+mod openapi;
 mod pylon;
 mod support;
 mod workshop;

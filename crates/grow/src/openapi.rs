@@ -1,0 +1,185 @@
+//! The Grow dialect's OpenAPI document, generated from the handlers and response types so it
+//! cannot drift from them. Paths are relative to the mount point (`/api` by default).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::views::{
+    Billing, Category, ClientRef, ClientView, ContactView, Dates, DeletedId, Item, ListPage, Meta,
+    Owner, Role, Shipping, Social,
+};
+
+/// `{"message": "..."}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageBody {
+    pub message: String,
+}
+
+/// `{"message": "The given data was invalid.", "errors": {field: [messages]}}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationBody {
+    pub message: String,
+    pub errors: BTreeMap<String, Vec<String>>,
+}
+
+/// The body of `POST /api/contacts` (JSON or form data).
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct CreateContact {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub first_name: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub last_name: String,
+    #[schema(format = Email, max_length = 255)]
+    pub email: String,
+    /// An existing client's id.
+    #[schema(minimum = 1)]
+    pub clientid: i64,
+    #[schema(max_length = 100)]
+    pub phone: Option<String>,
+    /// The job position.
+    #[schema(max_length = 255)]
+    pub position: Option<String>,
+    /// `yes` queues the welcome email; anything else does not.
+    pub send_email: Option<String>,
+}
+
+/// The body of `PATCH /api/contacts/{id}`: names and email are required; absent phone and
+/// position stay as they are.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UpdateContact {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub first_name: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub last_name: String,
+    #[schema(format = Email, max_length = 255)]
+    pub email: String,
+    #[schema(max_length = 100)]
+    pub phone: Option<String>,
+    #[schema(max_length = 255)]
+    pub position: Option<String>,
+}
+
+/// The optional client fields of create and update.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct CreateClient {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub first_name: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub last_name: String,
+    #[schema(format = Email, max_length = 255)]
+    pub email: String,
+    /// Defaults to "first last".
+    #[schema(max_length = 255)]
+    pub client_company_name: Option<String>,
+    /// Only the default category (2) exists.
+    #[schema(minimum = 2, maximum = 2)]
+    pub client_categoryid: Option<i64>,
+    #[schema(max_length = 5000)]
+    pub client_description: Option<String>,
+    #[schema(max_length = 100)]
+    pub client_phone: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_website: Option<String>,
+    #[schema(max_length = 100)]
+    pub client_vat: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_street: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_city: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_state: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_zip: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_country: Option<String>,
+    pub client_billing_invoice_due_days: Option<i64>,
+    #[schema(max_items = 100)]
+    pub tags: Option<Vec<String>>,
+    /// `yes` queues the welcome email; anything else does not.
+    pub send_email: Option<String>,
+}
+
+/// The body of `PATCH /api/clients/{id}`.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UpdateClient {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub client_company_name: String,
+    #[schema(minimum = 2, maximum = 2)]
+    pub client_categoryid: Option<i64>,
+    #[schema(max_length = 5000)]
+    pub client_description: Option<String>,
+    #[schema(max_length = 100)]
+    pub client_phone: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_website: Option<String>,
+    #[schema(max_length = 100)]
+    pub client_vat: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_street: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_city: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_state: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_zip: Option<String>,
+    #[schema(max_length = 255)]
+    pub client_billing_country: Option<String>,
+    pub client_billing_invoice_due_days: Option<i64>,
+    #[schema(max_items = 100)]
+    pub tags: Option<Vec<String>>,
+}
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cgw_ key")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "contacts-gateway: Grow CRM contacts", description = "The Grow CRM contacts and clients API over the gateway's store."),
+    paths(
+        crate::contacts::list,
+        crate::contacts::create,
+        crate::contacts::show,
+        crate::contacts::update,
+        crate::contacts::delete,
+        crate::contacts::set_account_owner,
+        crate::clients::list,
+        crate::clients::create,
+        crate::clients::show,
+        crate::clients::update,
+    ),
+    components(schemas(
+        ContactView, ClientView, ClientRef, Role, Social, Dates, Category, Owner, Billing, Shipping,
+        DeletedId, Meta, MessageBody, ValidationBody, CreateContact, UpdateContact, CreateClient,
+        UpdateClient, Item<ContactView>, Item<ClientView>, Item<DeletedId>, ListPage<ContactView>,
+        ListPage<ClientView>,
+    )),
+    modifiers(&BearerKey),
+    security(("bearer" = [])),
+)]
+struct GrowApi;
+
+/// The document, paths relative to the dialect's mount point.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    GrowApi::openapi()
+}

@@ -1,0 +1,188 @@
+//! The Pylon dialect's OpenAPI document, generated from the handlers and response types so it
+//! cannot drift from them. Paths are relative to the mount point (the root by default).
+
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::views::{
+    AccountView, ContactView, CustomFieldValue, ExternalIdView, IntegrationUserId, MeView,
+    MiniAccount, Page, Pagination, RequestIdOnly, Single,
+};
+
+/// `{"errors": [...], "request_id": ...}`, with `exists_id` on duplicates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub errors: Vec<String>,
+    pub request_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exists_id: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ExternalIdInput {
+    #[schema(min_length = 1, max_length = 255)]
+    pub external_id: String,
+    #[schema(max_length = 255)]
+    pub label: Option<String>,
+}
+
+/// A custom field to set: `value` or `values`; null, `""` or `[]` clears it.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct CustomFieldInput {
+    #[schema(pattern = r"^[A-Za-z0-9_.-]{1,100}$")]
+    pub slug: String,
+    #[schema(max_length = 10000)]
+    pub value: Option<String>,
+    #[schema(max_items = 100)]
+    pub values: Option<Vec<String>>,
+}
+
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct EmailInput {
+    #[schema(format = Email)]
+    pub email: String,
+    pub is_primary: Option<bool>,
+}
+
+/// The body of `POST /contacts`. Unknown fields are ignored; null means "not given".
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct CreateContact {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub name: String,
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    /// Not together with `account_external_id`.
+    pub account_id: Option<String>,
+    pub account_external_id: Option<String>,
+    /// http(s) URL ending in .png, .jpg or .jpeg.
+    #[schema(pattern = r"^https?://[^/\s]+/\S*\.(png|jpg|jpeg)$")]
+    pub avatar_url: Option<String>,
+    #[schema(max_items = 100)]
+    pub custom_fields: Option<Vec<CustomFieldInput>>,
+    #[schema(max_items = 100)]
+    pub external_ids: Option<Vec<ExternalIdInput>>,
+    /// Digits only, 1 to 15 of them.
+    #[schema(max_items = 100)]
+    pub phone_numbers: Option<Vec<String>>,
+    /// One of `phone_numbers`.
+    pub primary_phone_number: Option<String>,
+    #[schema(pattern = "^(no_access|member|admin)$")]
+    pub portal_role: Option<String>,
+    pub portal_role_id: Option<String>,
+}
+
+/// The body of `PATCH /contacts/{id}`: the create fields, all optional, plus `emails`.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UpdateContact {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub name: Option<String>,
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    /// Replaces every email; not together with `email`.
+    #[schema(max_items = 100)]
+    pub emails: Option<Vec<EmailInput>>,
+    pub account_id: Option<String>,
+    pub account_external_id: Option<String>,
+    #[schema(pattern = r"^https?://[^/\s]+/\S*\.(png|jpg|jpeg)$")]
+    pub avatar_url: Option<String>,
+    #[schema(max_items = 100)]
+    pub custom_fields: Option<Vec<CustomFieldInput>>,
+    /// Replaces the set wholesale.
+    #[schema(max_items = 100)]
+    pub external_ids: Option<Vec<ExternalIdInput>>,
+    #[schema(max_items = 100)]
+    pub phone_numbers: Option<Vec<String>>,
+    pub primary_phone_number: Option<String>,
+    #[schema(pattern = "^(no_access|member|admin)$")]
+    pub portal_role: Option<String>,
+    pub portal_role_id: Option<String>,
+}
+
+/// A node of the search filter tree: `and`/`or` with `subfilters`, or a field test.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct Filter {
+    /// `id`, `email`, `account_id`, or a custom field slug.
+    pub field: Option<String>,
+    pub operator: String,
+    pub value: Option<String>,
+    pub values: Option<Vec<String>>,
+    #[schema(no_recursion)]
+    pub subfilters: Option<Vec<Filter>>,
+}
+
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct SearchContacts {
+    pub filter: Filter,
+    pub cursor: Option<String>,
+    #[schema(minimum = 1, maximum = 999)]
+    pub limit: Option<u32>,
+}
+
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct CreateAccount {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub name: String,
+    #[schema(max_items = 100)]
+    pub domains: Option<Vec<String>>,
+    #[schema(max_items = 100)]
+    pub tags: Option<Vec<String>>,
+    #[schema(max_items = 100)]
+    pub external_ids: Option<Vec<ExternalIdInput>>,
+}
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cgw_ key")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "contacts-gateway: Pylon contacts", description = "Pylon's contacts API over the gateway's store."),
+    paths(
+        crate::contacts::list,
+        crate::contacts::create,
+        crate::contacts::search,
+        crate::contacts::show,
+        crate::contacts::update,
+        crate::contacts::delete,
+        crate::accounts::list,
+        crate::accounts::create,
+        crate::accounts::show,
+        crate::accounts::me,
+    ),
+    components(schemas(
+        ContactView, AccountView, MeView, MiniAccount, CustomFieldValue, ExternalIdView,
+        IntegrationUserId, Pagination, RequestIdOnly, ErrorBody, CreateContact, UpdateContact,
+        CustomFieldInput, ExternalIdInput, EmailInput, Filter, SearchContacts, CreateAccount,
+        Single<ContactView>, Page<ContactView>, Single<AccountView>, Page<AccountView>, Single<MeView>,
+    )),
+    modifiers(&BearerKey),
+    security(("bearer" = [])),
+)]
+struct PylonApi;
+
+/// The document, paths relative to the dialect's mount point.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    PylonApi::openapi()
+}

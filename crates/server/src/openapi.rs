@@ -1,0 +1,94 @@
+//! Serves each dialect's OpenAPI document at `<mount>/openapi.json`, without a key, with its
+//! paths under the mount point the configuration chose.
+
+use std::sync::Arc;
+
+use actix_web::{web, HttpResponse};
+use utoipa::openapi::path::Parameter;
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
+use utoipa::openapi::{OpenApi, RefOr};
+
+/// The document with every path moved under `mount` (`/api`, `""`, `/v1`…), each operation
+/// tagged with the dialect and named by its method and path (unique within the document).
+pub fn mounted(mut document: OpenApi, mount: &str, tag: &str) -> OpenApi {
+    let paths = std::mem::take(&mut document.paths.paths);
+    document.paths.paths = paths
+        .into_iter()
+        .map(|(path, mut item)| {
+            let full = format!("{mount}{path}");
+            let operations = [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+                ("delete", &mut item.delete),
+            ];
+            for (method, operation) in operations {
+                if let Some(operation) = operation {
+                    for parameter in operation.parameters.iter_mut().flatten() {
+                        not_nullable(parameter);
+                    }
+                    let words: Vec<&str> = path
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    operation.operation_id = Some(format!("{method}_{}", words.join("_")));
+                    operation.tags = Some(vec![tag.to_owned()]);
+                }
+            }
+            (full, item)
+        })
+        .collect();
+    document
+}
+
+/// A query, path or header parameter is text or absent, never JSON null: utoipa writes
+/// `Option<T>` as "T or null", which would invite clients (and fuzzers) to send the word "null".
+fn not_nullable(parameter: &mut Parameter) {
+    let Some(RefOr::T(schema)) = parameter.schema.as_mut() else {
+        return;
+    };
+    let is_null = |item: &RefOr<Schema>| matches!(item, RefOr::T(Schema::Object(object)) if object.schema_type == SchemaType::Type(Type::Null));
+    match schema {
+        Schema::Object(object) => {
+            if let SchemaType::Array(types) = &object.schema_type {
+                let kept: Vec<Type> = types
+                    .iter()
+                    .filter(|kind| **kind != Type::Null)
+                    .cloned()
+                    .collect();
+                if let [only] = kept.as_slice() {
+                    object.schema_type = SchemaType::Type(only.clone());
+                }
+            }
+        }
+        Schema::OneOf(one_of) => {
+            let kept: Vec<RefOr<Schema>> = one_of
+                .items
+                .iter()
+                .filter(|item| !is_null(item))
+                .cloned()
+                .collect();
+            if let [only] = kept.as_slice() {
+                parameter.schema = Some(only.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A route answering the document as JSON.
+pub fn route(document: OpenApi) -> actix_web::Route {
+    let body = Arc::new(document.to_json().unwrap_or_else(|err| {
+        log::error!("cannot serialise an OpenAPI document: {err}");
+        "{}".to_owned()
+    }));
+    web::get().to(move || {
+        let body = Arc::clone(&body);
+        async move {
+            HttpResponse::Ok()
+                .content_type("application/json")
+                .body(body.as_ref().clone())
+        }
+    })
+}

@@ -1,0 +1,131 @@
+//! Each dialect's OpenAPI document is served without a key and matches the routes mounted.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::support::start;
+
+/// (document URL, what the dialect answers for a path it does not have)
+fn dialects() -> [(&'static str, Value); 3] {
+    [
+        (
+            "/api/openapi.json",
+            json!({"message": "The route api/x could not be found."}),
+        ),
+        ("/openapi.json", json!({"errors": ["Not found"]})),
+        ("/v1/openapi.json", json!({"error": "Not found."})),
+    ]
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn concrete(path: &str) -> String {
+    path.replace("{id}", "00000000-0000-4000-8000-000000000001")
+}
+
+/// Whether a reply is the dialect's answer for an unknown route (its shape, any path).
+fn is_route_not_found(body: &Value, shape: &Value) -> bool {
+    match (body, shape) {
+        (Value::Object(body), Value::Object(shape)) => {
+            let message = |v: &Value| v.to_string();
+            shape.keys().all(|key| body.contains_key(key))
+                && match (body.get("message"), body.get("errors"), body.get("error")) {
+                    (Some(m), _, _) => message(m).contains("could not be found"),
+                    (_, Some(e), _) => e == &json!(["Not found"]),
+                    (_, _, Some(e)) => e == &json!("Not found."),
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
+}
+
+#[actix_web::test]
+async fn documents_describe_exactly_the_mounted_routes() {
+    let app = start().await;
+    for (url, not_found) in dialects() {
+        let reply = app.send(TestRequest::get().uri(url)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{url} needs no key");
+        let document = reply.body;
+        assert_eq!(document["openapi"], "3.1.0", "{url}");
+        assert_eq!(
+            document["components"]["securitySchemes"]["bearer"]["scheme"], "bearer",
+            "{url}"
+        );
+        assert_eq!(document["security"], json!([{"bearer": []}]), "{url}");
+        let paths = document["paths"].as_object().expect("paths");
+        assert!(!paths.is_empty(), "{url}");
+        for (path, item) in paths {
+            let documented: Vec<&str> = METHODS
+                .iter()
+                .copied()
+                .filter(|m| item.get(*m).is_some())
+                .collect();
+            assert!(!documented.is_empty(), "{url} {path}");
+            for method in METHODS {
+                let request = TestRequest::default()
+                    .method(Method::from_bytes(method.to_uppercase().as_bytes()).expect("method"))
+                    .uri(&concrete(path))
+                    .set_json(json!({}));
+                let reply = app.call(request).await;
+                if documented.contains(&method) {
+                    assert_ne!(
+                        reply.status,
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        "{method} {path} is documented but not routed"
+                    );
+                    assert!(
+                        !is_route_not_found(&reply.body, &not_found),
+                        "{method} {path} is documented but not routed: {}",
+                        reply.text
+                    );
+                    let operation = &item[method];
+                    assert!(
+                        operation["responses"]["401"].is_object(),
+                        "{method} {path} documents 401"
+                    );
+                    assert!(operation["operationId"].is_string(), "{method} {path}");
+                } else {
+                    assert_eq!(
+                        reply.status,
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        "{method} {path} is routed but not documented"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[actix_web::test]
+async fn documents_follow_the_configured_prefixes() {
+    let app = crate::support::start_with(|settings| {
+        settings.dialects.grow.prefix = "/grow".into();
+        settings.dialects.workshop.prefix = "/ws".into();
+        settings.dialects.pylon.enabled = false;
+    })
+    .await;
+    let grow = app
+        .send(TestRequest::get().uri("/grow/openapi.json"))
+        .await
+        .body;
+    assert!(grow["paths"]["/grow/contacts"].is_object());
+    let workshop = app
+        .send(TestRequest::get().uri("/ws/v1/openapi.json"))
+        .await
+        .body;
+    assert!(workshop["paths"]["/ws/v1/contacts/{id}"].is_object());
+    assert_eq!(app.get("/ws/v1/contacts").await.status, StatusCode::OK);
+    assert_eq!(
+        app.send(TestRequest::get().uri("/openapi.json"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/contacts").await.status,
+        StatusCode::NOT_FOUND,
+        "Pylon is off"
+    );
+}

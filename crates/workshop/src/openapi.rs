@@ -1,0 +1,146 @@
+//! The Workshop dialect's OpenAPI document, generated from the handlers and response types so
+//! it cannot drift from them. Paths are relative to the mount point (`/v1`).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::openapi::schema::{
+    ArrayBuilder, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
+};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::views::{ContactDetails, ContactPage, ContactSummary, Message, Urls};
+
+/// `{"error": "..."}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// `{"error": {field: [messages]}}`
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    pub error: BTreeMap<String, Vec<String>>,
+}
+
+/// The body of `POST /v1/contacts` (described here; read field by field for exact messages).
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct CreateContact {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub external_id: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub first_name: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub last_name: String,
+    #[schema(format = Email, max_length = 254)]
+    pub email: String,
+    #[schema(max_length = 32, pattern = r"^[+]?[0-9][0-9 ().-]{1,29}[0-9]$")]
+    pub phone_number: Option<String>,
+    /// Values: string, number, boolean or list of strings. At most 100 keys.
+    #[schema(schema_with = attributes_schema)]
+    pub attributes: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// The body of `PATCH /v1/contacts/:id`: only what is sent changes; an attribute sent as null
+/// is removed.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UpdateContact {
+    /// Look the contact up by external id instead of id.
+    pub external: Option<bool>,
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S", nullable = false)]
+    pub external_id: Option<String>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S", nullable = false)]
+    pub first_name: Option<String>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S", nullable = false)]
+    pub last_name: Option<String>,
+    #[schema(format = Email, max_length = 254, nullable = false)]
+    pub email: Option<String>,
+    #[schema(max_length = 32, pattern = r"^[+]?[0-9][0-9 ().-]{1,29}[0-9]$")]
+    pub phone_number: Option<String>,
+    /// Merged key by key; a key sent as null is removed.
+    #[schema(schema_with = attributes_schema)]
+    pub attributes: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// Attribute keys and values exactly as the dialect accepts them.
+fn attributes_schema() -> Object {
+    let text = |max: usize| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(max))
+            .build()
+    };
+    let list = ArrayBuilder::new()
+        .items(text(255))
+        .max_items(Some(100))
+        .build();
+    let value = OneOfBuilder::new()
+        .item(text(10_000))
+        .item(ObjectBuilder::new().schema_type(Type::Number).build())
+        .item(ObjectBuilder::new().schema_type(Type::Boolean).build())
+        .item(list)
+        .item(ObjectBuilder::new().schema_type(Type::Null).build());
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::Object, Type::Null]))
+        .property_names(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[A-Za-z0-9_.\-]{1,100}$")),
+        ))
+        .additional_properties(Some(Schema::OneOf(value.build())))
+        .max_properties(Some(100))
+        .build()
+}
+
+/// The versions the `Workshop-Version` header may name.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub enum WorkshopVersion {
+    #[schema(rename = "1.0")]
+    V1_0,
+    #[schema(rename = "1.1")]
+    V1_1,
+    #[schema(rename = "1.2")]
+    V1_2,
+}
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("cgw_ key")
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "contacts-gateway: Workshop v1 contacts", description = "Workshop's /v1/contacts API over the gateway's store."),
+    paths(
+        crate::listing::list,
+        crate::contacts::show,
+        crate::contacts::create,
+        crate::contacts::update,
+        crate::contacts::delete,
+    ),
+    components(schemas(WorkshopVersion, ContactSummary, ContactDetails, ContactPage, Message, Urls, ErrorBody, FieldErrorBody, CreateContact, UpdateContact)),
+    modifiers(&BearerKey),
+    security(("bearer" = [])),
+)]
+struct WorkshopApi;
+
+/// The document, paths relative to the dialect's mount point.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    WorkshopApi::openapi()
+}
