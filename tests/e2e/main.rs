@@ -2,5 +2,7 @@
 
 mod server;
 
+mod cross;
+mod docs;
 mod foundation;
 mod sync;
