@@ -2,18 +2,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-use argon2::Argon2;
 use contacts_core::{
     AccountKey, ContactChanges, ContactKey, CoreError, Directory, Entity, FilterField, FilterNode,
     NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
 };
 use contacts_http::{query_pairs, read_body, Ctx};
-use rand::distributions::{Alphanumeric, DistString};
 
 use crate::error::{respond, FieldErrors, GrowError};
 use crate::input::{selected_invalid_message, taken_message, Input};
 use crate::listing;
+pub use crate::password::new_password;
 use crate::views;
 
 /// A contact id from the path; anything that is not one finds no contact.
@@ -43,17 +41,6 @@ pub fn email_taken(
     };
     let (holders, _) = directory.list_contacts_by_offset(&page)?;
     Ok(holders.iter().any(|holder| Some(holder.id) != except))
-}
-
-/// A random password and its Argon2id hash; the plaintext only ever reaches the outbox.
-pub fn new_password(length: usize) -> Result<(String, String), CoreError> {
-    let password = Alphanumeric.sample_string(&mut rand::thread_rng(), length);
-    let salt = SaltString::generate(&mut OsRng);
-    let hash = Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(CoreError::internal)?
-        .to_string();
-    Ok((password, hash))
 }
 
 pub fn welcome_email(first_name: &str, email: &str, password: &str) -> OutgoingEmail {

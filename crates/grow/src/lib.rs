@@ -7,6 +7,7 @@ mod error;
 mod input;
 mod listing;
 mod openapi;
+mod password;
 mod views;
 
 use actix_web::http::Method;

@@ -13,6 +13,7 @@ use dialect_workshop::Workshop;
 use serde_json::json;
 
 use crate::config::Settings;
+use crate::key_cache::KeyCache;
 use crate::middleware::{catch_panics, request_id, require_key};
 use crate::openapi;
 
@@ -20,6 +21,18 @@ use crate::openapi;
 pub struct AppState {
     pub gateway: Gateway,
     pub settings: Settings,
+    /// Shared by every worker, so a key confirmed on one is known to all.
+    pub key_cache: web::Data<KeyCache>,
+}
+
+impl AppState {
+    pub fn new(gateway: Gateway, settings: Settings) -> Self {
+        AppState {
+            gateway,
+            settings,
+            key_cache: web::Data::new(KeyCache::default()),
+        }
+    }
 }
 
 async fn healthz() -> HttpResponse {
@@ -80,6 +93,7 @@ pub fn build(
     let dialects = state.settings.dialects.clone();
     let mut app = App::new()
         .app_data(web::Data::new(state.gateway.clone()))
+        .app_data(state.key_cache.clone())
         .app_data(BodyLimit(state.settings.server.max_body_bytes))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz));

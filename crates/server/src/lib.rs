@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod import;
+pub mod key_cache;
 pub mod keys;
 pub mod middleware;
 pub mod openapi;

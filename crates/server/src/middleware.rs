@@ -11,6 +11,8 @@ use actix_web::{web, Error, HttpMessage};
 use contacts_core::auth::{hash_key, is_well_formed};
 use contacts_core::{Caller, CoreError, Gateway};
 use contacts_http::{ApiError, Dialect, RequestId};
+
+use crate::key_cache::KeyCache;
 use futures_util::FutureExt;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -49,16 +51,25 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
             "the gateway is not configured",
         )));
     };
-    let directory = gateway.directory();
     let hash = hash_key(&token);
-    let found = web::block(move || directory.find_key(&hash))
+    let cache = req.app_data::<web::Data<KeyCache>>().cloned();
+    if let Some(caller) = cache.as_ref().and_then(|cache| cache.get(&hash)) {
+        return Ok(Some(caller));
+    }
+    let directory = gateway.directory();
+    let lookup = hash.clone();
+    let found = web::block(move || directory.find_key(&lookup))
         .await
         .map_err(|err| ApiError::Core(CoreError::internal(err)))?
         .map_err(ApiError::Core)?;
-    Ok(found.map(|key| Caller {
+    let caller = found.map(|key| Caller {
         key_name: key.name,
         read_only: key.read_only,
-    }))
+    });
+    if let (Some(cache), Some(caller)) = (cache, &caller) {
+        cache.put(hash, caller.clone());
+    }
+    Ok(caller)
 }
 
 /// Answers a panic in a handler with the dialect's 500 instead of dropping the connection.

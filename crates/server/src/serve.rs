@@ -16,10 +16,7 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
         println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
     }
     store.ping()?;
-    let state = AppState {
-        gateway: crate::gateway(store, &settings),
-        settings: settings.clone(),
-    };
+    let state = AppState::new(crate::gateway(store, &settings), settings.clone());
     let mut server = HttpServer::new(move || build(state.clone()))
         .shutdown_timeout(settings.server.shutdown_timeout_secs);
     if settings.server.workers > 0 {

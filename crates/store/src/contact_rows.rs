@@ -8,12 +8,13 @@ use contacts_core::{
     Timestamp,
 };
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sqlite::Sqlite;
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::db;
-use crate::schema::{
-    accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
-};
+use crate::schema::{accounts, contacts};
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = contacts)]
@@ -85,6 +86,54 @@ fn time(text: &str) -> Timestamp {
     Timestamp::parse(text).unwrap_or_else(Timestamp::now)
 }
 
+/// One row of a contact's emails, phones, external ids or attributes.
+#[derive(QueryableByName)]
+struct ChildRow {
+    #[diesel(sql_type = BigInt)]
+    contact_id: i64,
+    /// `email`, `phone`, `external`, or `attr:<kind>`.
+    #[diesel(sql_type = Text)]
+    kind: String,
+    /// The email, phone, external id, or attribute key.
+    #[diesel(sql_type = Text)]
+    a: String,
+    /// The external id's label, or the attribute's value.
+    #[diesel(sql_type = Nullable<Text>)]
+    b: Option<String>,
+}
+
+/// Every child row of these contacts in one statement, in (contact, kind, key, position) order.
+fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
+    let in_list = |mut query: BoxedSqlQuery<'static, Sqlite, SqlQuery>| {
+        query = query.sql("(");
+        for (index, id) in ids.iter().enumerate() {
+            query = query
+                .sql(if index == 0 { "?" } else { ", ?" })
+                .bind::<BigInt, _>(*id);
+        }
+        query.sql(")")
+    };
+    let mut query = diesel::sql_query(
+        "SELECT contact_id, 'email' AS kind, '' AS sort_key, position, email AS a, NULL AS b FROM contact_emails WHERE contact_id IN ",
+    )
+    .into_boxed();
+    query = in_list(query);
+    query = query.sql(" UNION ALL SELECT contact_id, 'phone', '', position, phone, NULL FROM contact_phones WHERE contact_id IN ");
+    query = in_list(query);
+    query = query.sql(
+        " UNION ALL SELECT contact_id, 'external', '', position, external_id, label FROM contact_external_ids WHERE contact_id IN ",
+    );
+    query = in_list(query);
+    query = query.sql(
+        " UNION ALL SELECT contact_id, 'attr:' || kind, key, position, key, value FROM contact_attributes WHERE contact_id IN ",
+    );
+    query = in_list(query);
+    query
+        .sql(" ORDER BY contact_id, kind, sort_key, position")
+        .load(conn)
+        .map_err(db)
+}
+
 /// Loads the live contacts with these ids, in the order of `ids`.
 pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Contact>, CoreError> {
     if ids.is_empty() {
@@ -97,67 +146,31 @@ pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Con
         .load(conn)
         .map_err(db)?;
 
+    let children = load_children(conn, ids)?;
     let mut emails: HashMap<i64, Vec<String>> = HashMap::new();
-    for (contact_id, email) in contact_emails::table
-        .filter(contact_emails::contact_id.eq_any(ids))
-        .order((contact_emails::contact_id, contact_emails::position))
-        .select((contact_emails::contact_id, contact_emails::email))
-        .load::<(i64, String)>(conn)
-        .map_err(db)?
-    {
-        emails.entry(contact_id).or_default().push(email);
-    }
     let mut phones: HashMap<i64, Vec<String>> = HashMap::new();
-    for (contact_id, phone) in contact_phones::table
-        .filter(contact_phones::contact_id.eq_any(ids))
-        .order((contact_phones::contact_id, contact_phones::position))
-        .select((contact_phones::contact_id, contact_phones::phone))
-        .load::<(i64, String)>(conn)
-        .map_err(db)?
-    {
-        phones.entry(contact_id).or_default().push(phone);
-    }
     let mut external_ids: HashMap<i64, Vec<ExternalId>> = HashMap::new();
-    for (contact_id, external_id, label) in contact_external_ids::table
-        .filter(contact_external_ids::contact_id.eq_any(ids))
-        .order((
-            contact_external_ids::contact_id,
-            contact_external_ids::position,
-        ))
-        .select((
-            contact_external_ids::contact_id,
-            contact_external_ids::external_id,
-            contact_external_ids::label,
-        ))
-        .load::<(i64, String, String)>(conn)
-        .map_err(db)?
-    {
-        external_ids
-            .entry(contact_id)
-            .or_default()
-            .push(ExternalId { external_id, label });
-    }
     let mut attribute_rows: HashMap<i64, Vec<(String, String, String)>> = HashMap::new();
-    for (contact_id, key, kind, value) in contact_attributes::table
-        .filter(contact_attributes::contact_id.eq_any(ids))
-        .order((
-            contact_attributes::contact_id,
-            contact_attributes::key,
-            contact_attributes::position,
-        ))
-        .select((
-            contact_attributes::contact_id,
-            contact_attributes::key,
-            contact_attributes::kind,
-            contact_attributes::value,
-        ))
-        .load::<(i64, String, String, String)>(conn)
-        .map_err(db)?
-    {
-        attribute_rows
-            .entry(contact_id)
-            .or_default()
-            .push((key, kind, value));
+    for child in children {
+        match child.kind.as_str() {
+            "email" => emails.entry(child.contact_id).or_default().push(child.a),
+            "phone" => phones.entry(child.contact_id).or_default().push(child.a),
+            "external" => external_ids
+                .entry(child.contact_id)
+                .or_default()
+                .push(ExternalId {
+                    external_id: child.a,
+                    label: child.b.unwrap_or_default(),
+                }),
+            attribute => {
+                let kind = attribute.strip_prefix("attr:").unwrap_or("text").to_owned();
+                attribute_rows.entry(child.contact_id).or_default().push((
+                    child.a,
+                    kind,
+                    child.b.unwrap_or_default(),
+                ));
+            }
+        }
     }
     let account_ids: Vec<i64> = rows.iter().filter_map(|row| row.account_id).collect();
     let accounts = load_account_summaries(conn, &account_ids)?;

@@ -22,6 +22,12 @@ fn like_pattern(value: &str) -> String {
     pattern
 }
 
+/// A search term as one FTS5 phrase, or `None` when it is too short for the trigram index
+/// (under three characters), which then falls back to LIKE.
+fn fts_phrase(term: &str) -> Option<String> {
+    (term.chars().count() >= 3).then(|| format!("\"{}\"", term.replace('"', "\"\"")))
+}
+
 /// `(?, ?, ?)` with each value bound as text.
 fn bind_list(mut query: Query, values: &[String]) -> Query {
     query = query.sql("(");
@@ -99,6 +105,16 @@ fn push_column_test(query: Query, column: &str, condition: &Condition, lower: bo
 fn push_condition(query: Query, condition: &Condition) -> Query {
     match &condition.field {
         FilterField::Uid => push_column_test(query, "c.uid", condition, false),
+        FilterField::Email if condition.operator == Operator::StringContains => {
+            let term = condition.values.first().map(String::as_str).unwrap_or("");
+            match fts_phrase(term) {
+                // SQLite-specific: the trigram index, restricted to the email column.
+                Some(phrase) => query
+                    .sql("c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)")
+                    .bind::<Text, _>(format!("email : {phrase}")),
+                None => push_column_test(query, "c.email_key", condition, true),
+            }
+        }
         FilterField::Email => push_column_test(query, "c.email_key", condition, true),
         FilterField::Status => push_column_test(query, "c.status", condition, false),
         FilterField::AccountUid => push_account_uid(query, condition),
@@ -118,14 +134,29 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
             }
         }
         FilterField::Text => {
-            let pattern = like_pattern(condition.values.first().map(String::as_str).unwrap_or(""));
-            // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
-            query
-                .sql("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email_key LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')")
-                .bind::<Text, _>(pattern.clone())
-                .bind::<Text, _>(pattern.clone())
-                .bind::<Text, _>(pattern.clone())
-                .bind::<Text, _>(pattern)
+            let term = condition
+                .values
+                .first()
+                .map(String::as_str)
+                .unwrap_or("")
+                .trim();
+            match fts_phrase(term) {
+                // SQLite-specific: the FTS5 trigram index finds substrings of three or more
+                // characters without reading every row.
+                Some(phrase) => query
+                    .sql("c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)")
+                    .bind::<Text, _>(phrase),
+                None => {
+                    let pattern = like_pattern(term);
+                    // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
+                    query
+                        .sql("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email_key LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')")
+                        .bind::<Text, _>(pattern.clone())
+                        .bind::<Text, _>(pattern.clone())
+                        .bind::<Text, _>(pattern.clone())
+                        .bind::<Text, _>(pattern)
+                }
+            }
         }
         FilterField::Attribute(key) => push_attribute(query, key, condition),
     }

@@ -1,7 +1,10 @@
 //! contacts-store: the SQLite store behind every dialect. It owns the schema, the embedded
 //! migrations and the connection pool, and implements the operations `contacts-core` declares.
 
+use std::sync::{Arc, Mutex};
+
 mod accounts;
+mod bulk;
 mod contact_rows;
 mod contacts;
 mod error;
@@ -25,6 +28,9 @@ pub use pool::{migrate_down_all, DbPool, PoolOptions};
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: DbPool,
+    /// Writers queue here, in this process, rather than in SQLite's busy handler, whose sleeps
+    /// (up to 100 ms each) would be what a write waits for under load.
+    write_lock: Arc<Mutex<()>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -37,7 +43,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `url`, migrates it, and pools connections.
     pub fn open(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
         let pool = pool::open_pool(url, options)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            write_lock: Arc::new(Mutex::new(())),
+        })
     }
 
     pub fn pool(&self) -> &DbPool {
@@ -46,6 +55,32 @@ impl SqliteStore {
 
     fn conn(&self) -> Result<pool::PooledConn, CoreError> {
         self.pool.get().map_err(CoreError::internal)
+    }
+
+    /// Runs a write with this process's writer lock held.
+    fn writing<T>(
+        &self,
+        work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        let _turn = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        work(&mut *self.conn()?)
+    }
+
+    /// Bulk path: creates accounts with these names, answering their ids in order.
+    pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
+        self.writing(|conn| bulk::insert_accounts(conn, names))
+    }
+
+    /// Bulk path: inserts contacts, each with its account id, in one transaction. The input must
+    /// be free of duplicate emails and external ids (a duplicate rolls the batch back).
+    pub fn bulk_insert_contacts(
+        &self,
+        batch: Vec<(NewContact, Option<i64>)>,
+    ) -> Result<usize, CoreError> {
+        self.writing(|conn| bulk::insert_contacts(conn, batch))
     }
 
     /// Emails waiting in the outbox, oldest first: (recipient, subject, body).
@@ -87,7 +122,7 @@ impl Directory for SqliteStore {
         key_hash: &str,
         read_only: bool,
     ) -> Result<KeyRecord, CoreError> {
-        keys::create(&mut *self.conn()?, name, key_hash, read_only)
+        self.writing(|conn| keys::create(conn, name, key_hash, read_only))
     }
 
     fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError> {
@@ -95,7 +130,7 @@ impl Directory for SqliteStore {
     }
 
     fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError> {
-        keys::revoke(&mut *self.conn()?, name)
+        self.writing(|conn| keys::revoke(conn, name))
     }
 
     fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
@@ -107,7 +142,7 @@ impl Directory for SqliteStore {
     }
 
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
-        contacts::create(&mut *self.conn()?, contact)
+        self.writing(|conn| contacts::create(conn, contact))
     }
 
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
@@ -119,15 +154,15 @@ impl Directory for SqliteStore {
         key: &ContactKey,
         changes: ContactChanges,
     ) -> Result<Contact, CoreError> {
-        contacts::update(&mut *self.conn()?, key, changes)
+        self.writing(|conn| contacts::update(conn, key, changes))
     }
 
     fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
-        contacts::delete(&mut *self.conn()?, key)
+        self.writing(|conn| contacts::delete(conn, key))
     }
 
     fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError> {
-        contacts::set_account_owner(&mut *self.conn()?, key)
+        self.writing(|conn| contacts::set_account_owner(conn, key))
     }
 
     fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
@@ -143,7 +178,7 @@ impl Directory for SqliteStore {
         account: NewAccount,
         owner: Option<NewContact>,
     ) -> Result<(Account, Option<Contact>), CoreError> {
-        accounts::create(&mut *self.conn()?, account, owner)
+        self.writing(|conn| accounts::create(conn, account, owner))
     }
 
     fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
@@ -155,7 +190,7 @@ impl Directory for SqliteStore {
         key: &AccountKey,
         changes: AccountChanges,
     ) -> Result<Account, CoreError> {
-        accounts::update(&mut *self.conn()?, key, changes)
+        self.writing(|conn| accounts::update(conn, key, changes))
     }
 
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
@@ -169,6 +204,6 @@ impl Directory for SqliteStore {
         prune: bool,
         dry_run: bool,
     ) -> Result<ImportOutcome, CoreError> {
-        import::run(&mut *self.conn()?, source, rows, prune, dry_run)
+        self.writing(|conn| import::run(conn, source, rows, prune, dry_run))
     }
 }

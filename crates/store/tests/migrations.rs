@@ -48,9 +48,16 @@ fn up_then_down_then_up_on_a_fresh_file() {
             "accounts",
             "api_keys",
             "contact_attributes",
+            "contact_counts",
             "contact_emails",
             "contact_external_ids",
             "contact_phones",
+            "contact_search",
+            "contact_search_config",
+            "contact_search_content",
+            "contact_search_data",
+            "contact_search_docsize",
+            "contact_search_idx",
             "contacts",
             "import_runs",
             "outbox",
@@ -60,7 +67,7 @@ fn up_then_down_then_up_on_a_fresh_file() {
     assert!(tables(&store).is_empty());
     drop(store);
     let again = SqliteStore::open(&url, PoolOptions::default()).expect("migrates again");
-    assert_eq!(tables(&again).len(), 10);
+    assert_eq!(tables(&again).len(), 17);
 }
 
 #[test]

@@ -54,10 +54,10 @@ pub async fn start_with(
     adjust(&mut settings);
     let store = contacts_gateway::open_store(&settings).expect("store opens");
     let (key, _) = contacts_gateway::keys::create(&store, "tests", false).expect("key");
-    let state = AppState {
-        gateway: contacts_gateway::gateway(store.clone(), &settings),
-        settings: settings.clone(),
-    };
+    let state = AppState::new(
+        contacts_gateway::gateway(store.clone(), &settings),
+        settings.clone(),
+    );
     let service = test::init_service(build(state)).await;
     TestApp {
         service,

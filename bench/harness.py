@@ -1,0 +1,391 @@
+"""The benchmark harness behind bench/run.
+
+Seeds a fresh database through the store's bulk path, starts the release gateway, and drives
+every scenario with wrk (fixed connections and duration, loopback), reporting requests/s, p50
+and p99 latency and the server's peak RSS. In the same run it measures the limits (a bare actix
+handler, raw SQLite rates) and the peer (json-server over 10 000 contacts), then prints one table
+with each scenario's ratio to the limit and to the peer, and saves it as JSON.
+"""
+
+import argparse
+import base64
+import json
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(ROOT, "target", "release")
+PEER_DIR = os.path.join(ROOT, "target", "bench-peer")
+PEER_CONTACTS = 10_000
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status < 500:
+                    return
+        except Exception:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def cursor(payload):
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def lua_string(text):
+    return json.dumps(text)
+
+
+LUA = """
+local paths = {PATHS}
+local kind = {KIND}
+local headers = {HEADERS}
+local template = {TEMPLATE}
+local write_share = {WRITE_SHARE}
+local write_path = {WRITE_PATH}
+local counter = 0
+local threads = {{}}
+local started = os.time()
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+
+function init(args)
+  math.randomseed(os.time() * 1000 + (tid or 0))
+end
+
+local function create()
+  counter = counter + 1
+  local email = string.format("load-%d-%d-%d@bench.example", tid or 0, counter, started)
+  local body = string.format(template, email, email)
+  return wrk.format("POST", write_path, headers, body)
+end
+
+request = function()
+  if kind == "create" then
+    return create()
+  end
+  if kind == "mix" and math.random() < write_share then
+    return create()
+  end
+  return wrk.format("GET", paths[math.random(#paths)], headers, nil)
+end
+
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('BENCH {{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"non2xx":%d}}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+def lua_table(items):
+    return "{" + ",".join(lua_string(i) for i in items) + "}"
+
+
+def run_wrk(base, scenario, args, workdir):
+    headers = {"Content-Type": "application/json"}
+    if scenario.get("key"):
+        headers["Authorization"] = "Bearer " + scenario["key"]
+    script = LUA.format(
+        PATHS=lua_table(scenario.get("paths", ["/"])),
+        KIND=lua_string(scenario.get("kind", "get")),
+        HEADERS="{" + ",".join(f"[{lua_string(k)}]={lua_string(v)}" for k, v in headers.items()) + "}",
+        TEMPLATE=lua_string(scenario.get("template", "{}")),
+        WRITE_SHARE=scenario.get("write_share", 0.0),
+        WRITE_PATH=lua_string(scenario.get("write_path", "/")),
+    )
+    path = os.path.join(workdir, "scenario.lua")
+    with open(path, "w") as f:
+        f.write(script)
+    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s", "-s", path, base]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(l for l in output.splitlines() if l.startswith("BENCH "))
+    raw = json.loads(line[len("BENCH "):])
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "requests_per_second": raw["requests"] / seconds if seconds else 0.0,
+        "p50_ms": raw["p50_us"] / 1000.0,
+        "p99_ms": raw["p99_us"] / 1000.0,
+        "requests": raw["requests"],
+        "errors": raw["socket_errors"] + raw["non2xx"],
+    }
+
+
+def reset_peak_rss(pid):
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
+def measure(name, base, scenario, args, workdir, pid):
+    reset_peak_rss(pid)
+    result = run_wrk(base, scenario, args, workdir)
+    result["peak_rss_mib"] = peak_rss_mib(pid)
+    result["scenario"] = name
+    log(f"  {name:<40} {result['requests_per_second']:>10.0f} req/s  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  errors {result['errors']}")
+    return result
+
+
+def sample(db, query, count):
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(query).fetchall()
+    random.shuffle(rows)
+    return rows[:count]
+
+
+def gateway_scenarios(db, key, contacts):
+    """The scenarios over the seeded database, each with its wrk inputs."""
+    rng = random.Random(7)
+    ids = [rng.randint(1, contacts) for _ in range(2000)]
+    with sqlite3.connect(db) as conn:
+        uids = [r[0] for r in conn.execute(f"SELECT uid FROM contacts WHERE id IN ({','.join(map(str, ids[:1000]))})")]
+        deep = int(contacts * 0.9)
+        name_key, deep_id = conn.execute(
+            "SELECT name_key, id FROM contacts WHERE deleted_at IS NULL ORDER BY name_key, id LIMIT 1 OFFSET ?", (deep,)
+        ).fetchone()
+    grow_deep_page = max(1, deep // 25)
+    workshop_deep = cursor({"sort": "name", "order": "asc", "value": name_key, "id": deep_id, "limit": 50})
+    pylon_cursors = [cursor({"sort": "id", "order": "asc", "value": i, "id": i}) for i in ids[:500]]
+    email_search = json.dumps({"filter": {"field": "email", "operator": "string_contains", "value": "user4242"}, "limit": 100})
+    field_search = json.dumps({"filter": {"field": "department", "operator": "equals", "value": "Legal"}, "limit": 100})
+    grow_create = '{"first_name":"Load","last_name":"Test","email":"%s","clientid":1,"position":"%s"}'
+    pylon_create = '{"name":"Load Test","email":"%s","custom_fields":[{"slug":"note","value":"%s"}]}'
+    workshop_create = '{"external_id":"%s","first_name":"Load","last_name":"Test","email":"%s"}'
+    return [
+        ("grow get by id", {"paths": [f"/api/contacts/{i}" for i in ids]}),
+        ("pylon get by id", {"paths": [f"/contacts/{u}" for u in uids]}),
+        ("workshop get by id", {"paths": [f"/v1/contacts/{u}" for u in uids]}),
+        ("grow list page 1 (limit 25, total)", {"paths": ["/api/contacts?limit=25&page=1"]}),
+        (f"grow list page {grow_deep_page} (deep)", {"paths": [f"/api/contacts?limit=25&page={grow_deep_page}"]}),
+        ("grow search", {"paths": ["/api/contacts?search=user4242&limit=25"]}),
+        ("pylon list walk (random cursors)", {"paths": [f"/contacts?limit=100&cursor={c}" for c in pylon_cursors]}),
+        ("pylon search email string_contains", {"search": email_search}),
+        ("pylon search custom field equals", {"search": field_search}),
+        ("workshop list first page", {"paths": ["/v1/contacts"]}),
+        ("workshop list 90% deep (cursor)", {"paths": [f"/v1/contacts?cursor={workshop_deep}"]}),
+        ("grow create", {"kind": "create", "write_path": "/api/contacts", "template": grow_create}),
+        ("pylon create", {"kind": "create", "write_path": "/contacts", "template": pylon_create}),
+        ("workshop create", {"kind": "create", "write_path": "/v1/contacts", "template": workshop_create}),
+        ("mix 90% get / 10% create (workshop)", {"kind": "mix", "write_share": 0.1, "paths": [f"/v1/contacts/{u}" for u in uids],
+                                                  "write_path": "/v1/contacts", "template": workshop_create}),
+    ]
+
+
+SEARCH_LUA_NOTE = "searches are POSTs: wrk sends them with a fixed body"
+
+
+def run_search(base, body, key, args, workdir, pid, name):
+    # A fixed-body POST: wrk's own -s script with wrk.method/body is the simplest here.
+    script = os.path.join(workdir, "search.lua")
+    with open(script, "w") as f:
+        f.write(f"""
+wrk.method = "POST"
+wrk.body = {lua_string(body)}
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = {lua_string("Bearer " + key)}
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('BENCH {{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"non2xx":%d}}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+""")
+    reset_peak_rss(pid)
+    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s", "-s", script, base + "/contacts/search"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    raw = json.loads(next(l for l in output.splitlines() if l.startswith("BENCH "))[len("BENCH "):])
+    seconds = raw["duration_us"] / 1e6
+    result = {
+        "scenario": name,
+        "requests_per_second": raw["requests"] / seconds if seconds else 0.0,
+        "p50_ms": raw["p50_us"] / 1000.0,
+        "p99_ms": raw["p99_us"] / 1000.0,
+        "requests": raw["requests"],
+        "errors": raw["socket_errors"] + raw["non2xx"],
+        "peak_rss_mib": peak_rss_mib(pid),
+    }
+    log(f"  {name:<40} {result['requests_per_second']:>10.0f} req/s  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  errors {result['errors']}")
+    return result
+
+
+def start(command, env, cwd, stdout=subprocess.DEVNULL):
+    return subprocess.Popen(command, env={**os.environ, **env}, cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL)
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def run_peer(args, workdir):
+    """json-server over the same 10 000 contacts: get by id, list page, create."""
+    if shutil.which("npm") is None:
+        log("npm not found: skipping the peer")
+        return []
+    binary = os.path.join(PEER_DIR, "node_modules", ".bin", "json-server")
+    if not os.path.exists(binary):
+        os.makedirs(PEER_DIR, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", PEER_DIR, "json-server@0.17.4"], check=True)
+    from_seed = [
+        {"id": n + 1, "first_name": "First", "last_name": f"Last{n}", "email": f"user{n}@example{n % 100}.com", "phone": f"1555{n:07}"}
+        for n in range(PEER_CONTACTS)
+    ]
+    db = os.path.join(workdir, "peer.json")
+    with open(db, "w") as f:
+        json.dump({"contacts": from_seed}, f)
+    port = free_port()
+    process = start([binary, "--port", str(port), "--quiet", db], {}, workdir)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/contacts/1")
+        base = f"http://127.0.0.1:{port}"
+        rng = random.Random(3)
+        results = [
+            measure("peer get by id", base, {"paths": [f"/contacts/{rng.randint(1, PEER_CONTACTS)}" for _ in range(1000)]}, args, workdir, process.pid),
+            measure("peer list page 1", base, {"paths": ["/contacts?_page=1&_limit=25"]}, args, workdir, process.pid),
+            measure("peer create", base, {"kind": "create", "write_path": "/contacts", "template": '{"first_name":"Load","last_name":"Test","email":"%s","note":"%s"}'}, args, workdir, process.pid),
+        ]
+    finally:
+        stop(process)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--out", default=os.path.join(ROOT, "target", "bench", "latest.json"))
+    args = parser.parse_args()
+
+    if not args.no_build:
+        log("building release binaries")
+        subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "contacts-gateway", "-p", "contacts-bench"], cwd=ROOT, check=True)
+
+    workdir = tempfile.mkdtemp(prefix="contacts-bench-")
+    try:
+        db = os.path.join(workdir, "contacts.db")
+        log(f"seeding {args.contacts} contacts")
+        seed = json.loads(subprocess.run([os.path.join(RELEASE, "bench-seed"), "--db", db, "--contacts", str(args.contacts)], capture_output=True, text=True, check=True).stdout)
+        log(f"  seeded in {seed['seconds']:.1f} s ({seed['contacts_per_second']:.0f} contacts/s)")
+        env = {"CONTACTS__DATABASE__URL": db, "RUST_LOG": "warn"}
+        key = subprocess.run([os.path.join(RELEASE, "contacts-gateway"), "keys", "create", "--name", "bench"], env={**os.environ, **env}, cwd=workdir, capture_output=True, text=True, check=True).stdout.strip()
+        port = free_port()
+        gateway = start([os.path.join(RELEASE, "contacts-gateway")], {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}"}, workdir)
+        results = []
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_ready(base + "/readyz")
+            log("gateway scenarios")
+            for name, scenario in gateway_scenarios(db, key, args.contacts):
+                if "search" in scenario:
+                    results.append(run_search(base, scenario["search"], key, args, workdir, gateway.pid, name))
+                else:
+                    results.append(measure(name, base, {**scenario, "key": key}, args, workdir, gateway.pid))
+            overall_peak = peak_rss_mib(gateway.pid)
+        finally:
+            stop(gateway)
+
+        log("limits")
+        bare_port = free_port()
+        bare = start([os.path.join(RELEASE, "bench-bare"), "--bind", f"127.0.0.1:{bare_port}"], {}, workdir)
+        try:
+            wait_ready(f"http://127.0.0.1:{bare_port}/")
+            bare_get = measure("bare actix handler (fixed JSON)", f"http://127.0.0.1:{bare_port}", {"paths": ["/contact"]}, args, workdir, bare.pid)
+        finally:
+            stop(bare)
+        raw = json.loads(subprocess.run([os.path.join(RELEASE, "bench-sqlite"), "--db", db, "--seconds", str(args.seconds), "--threads", str(args.threads)], capture_output=True, text=True, check=True).stdout)
+        log(f"  raw SQLite: {raw['lookups_per_second']:.0f} look-ups/s, {raw['inserts_per_second']:.0f} inserts/s")
+
+        peer = [] if args.no_peer else run_peer(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    peers = {p["scenario"]: p for p in peer}
+    peer_for = {
+        "grow get by id": "peer get by id",
+        "grow list page 1 (limit 25, total)": "peer list page 1",
+        "grow create": "peer create",
+    }
+    for result in results:
+        name = result["scenario"]
+        if "create" in name and "mix" not in name:
+            limit = raw["inserts_per_second"]
+        else:
+            limit = bare_get["requests_per_second"]
+        result["vs_limit"] = result["requests_per_second"] / limit if limit else None
+        match = peers.get(peer_for.get(name, ""))
+        result["vs_peer"] = result["requests_per_second"] / match["requests_per_second"] if match and match["requests_per_second"] else None
+
+    report = {
+        "contacts": args.contacts,
+        "seconds_per_scenario": args.seconds,
+        "connections": args.connections,
+        "seed": seed,
+        "limits": {"bare_actix": bare_get, "raw_sqlite": raw},
+        "peer": peer,
+        "scenarios": results,
+        "gateway_peak_rss_mib": overall_peak,
+        "machine": {"cpus": os.cpu_count()},
+    }
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=2)
+
+    print(f"contacts-gateway benchmark: {args.contacts} contacts, {args.connections} connections, {args.seconds} s per scenario, {os.cpu_count()} cores")
+    print(f"seeding: {seed['seconds']:.1f} s; limits: bare actix {bare_get['requests_per_second']:.0f} req/s, raw SQLite {raw['lookups_per_second']:.0f} look-ups/s and {raw['inserts_per_second']:.0f} inserts/s")
+    header = f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'/limit':>7} {'/peer':>7}"
+    print(header)
+    print("-" * len(header))
+    for r in results + peer:
+        ratio = lambda v: f"{v:.2f}" if v is not None else "-"
+        rss = f"{r['peak_rss_mib']:.0f}" if r.get("peak_rss_mib") is not None else "-"
+        print(f"{r['scenario']:<40} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {rss:>8} {r['errors']:>7} {ratio(r.get('vs_limit')):>7} {ratio(r.get('vs_peer')):>7}")
+    print(f"saved {args.out}")
+
+
+if __name__ == "__main__":
+    main()
