@@ -1,70 +1,68 @@
 //! Generated passwords: random, returned once for the welcome email, stored only as an Argon2id
-//! hash. Hashing takes about 19 MiB and tens of milliseconds of one core, so at most one hash
-//! per core runs at a time: a burst of creates queues here instead of multiplying the memory.
+//! hash. A hash takes about 19 MiB and tens of milliseconds of one core, so hashing runs on a
+//! few dedicated threads (one per core): a burst of creates queues for them, and the memory the
+//! allocator keeps per thread stays bounded by that count instead of growing with the blocking
+//! pool.
 
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::Argon2;
 use contacts_core::CoreError;
 use rand::distributions::{Alphanumeric, DistString};
 
-/// A counting semaphore over the blocking threads that hash.
-struct Permits {
-    free: Mutex<usize>,
-    released: Condvar,
+type Job = (String, Sender<Result<String, String>>);
+
+fn hash_now(password: &str) -> Result<String, String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|err| err.to_string())
 }
 
-impl Permits {
-    fn acquire(&self) -> PermitGuard<'_> {
-        let mut free = self
-            .free
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        while *free == 0 {
-            free = self
-                .released
-                .wait(free)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+/// The queue of the hashing threads, started on first use.
+fn hashers() -> &'static Mutex<Sender<Job>> {
+    static QUEUE: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (jobs, queue) = channel::<Job>();
+        let queue: Arc<Mutex<Receiver<Job>>> = Arc::new(Mutex::new(queue));
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        for index in 0..threads {
+            let queue = Arc::clone(&queue);
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{index}"))
+                .spawn(move || loop {
+                    let job = queue
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .recv();
+                    let Ok((password, reply)) = job else { return };
+                    let _ = reply.send(hash_now(&password));
+                });
+            if let Err(err) = spawned {
+                log::error!("cannot start a hashing thread: {err}");
+            }
         }
-        *free -= 1;
-        PermitGuard { permits: self }
-    }
-}
-
-struct PermitGuard<'a> {
-    permits: &'a Permits,
-}
-
-impl Drop for PermitGuard<'_> {
-    fn drop(&mut self) {
-        let mut free = self
-            .permits
-            .free
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *free += 1;
-        self.permits.released.notify_one();
-    }
-}
-
-fn permits() -> &'static Permits {
-    static PERMITS: OnceLock<Permits> = OnceLock::new();
-    PERMITS.get_or_init(|| Permits {
-        free: Mutex::new(std::thread::available_parallelism().map_or(1, usize::from)),
-        released: Condvar::new(),
+        Mutex::new(jobs)
     })
 }
 
-/// A random password of `length` letters and digits, and its Argon2id hash.
+/// A random password of `length` letters and digits, and its Argon2id hash. Blocks the calling
+/// (blocking-pool) thread until a hashing thread is free and done.
 pub fn new_password(length: usize) -> Result<(String, String), CoreError> {
     let password = Alphanumeric.sample_string(&mut rand::thread_rng(), length);
-    let salt = SaltString::generate(&mut OsRng);
-    let _permit = permits().acquire();
-    let hash = Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(CoreError::internal)?
-        .to_string();
+    let (reply, answer) = channel();
+    hashers()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .send((password.clone(), reply))
+        .map_err(|_| CoreError::internal("the hashing threads are gone"))?;
+    let hash = answer
+        .recv()
+        .map_err(|_| CoreError::internal("a hashing thread stopped"))?
+        .map_err(CoreError::Internal)?;
     Ok((password, hash))
 }
 

@@ -83,19 +83,29 @@ pub fn external_ids_of(
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<ExternalId>>, CoreError> {
     let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
-    let rows: Vec<(i64, String, String)> = account_external_ids::table
-        .filter(account_external_ids::account_id.eq_any(ids))
-        .order((
-            account_external_ids::account_id,
-            account_external_ids::position,
-        ))
-        .select((
-            account_external_ids::account_id,
-            account_external_ids::external_id,
-            account_external_ids::label,
-        ))
-        .load(conn)
-        .map_err(db)?;
+    let columns = (
+        account_external_ids::account_id,
+        account_external_ids::external_id,
+        account_external_ids::label,
+    );
+    let order = (
+        account_external_ids::account_id,
+        account_external_ids::position,
+    );
+    let rows: Vec<(i64, String, String)> = match ids {
+        // One account keeps a statically shaped, cached statement.
+        [id] => account_external_ids::table
+            .filter(account_external_ids::account_id.eq(id))
+            .order(order)
+            .select(columns)
+            .load(conn),
+        _ => account_external_ids::table
+            .filter(account_external_ids::account_id.eq_any(ids))
+            .order(order)
+            .select(columns)
+            .load(conn),
+    }
+    .map_err(db)?;
     for (account_id, external_id, label) in rows {
         external
             .entry(account_id)

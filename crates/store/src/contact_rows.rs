@@ -134,19 +134,85 @@ fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRo
         .map_err(db)
 }
 
+/// The child rows of one contact, through cached statements.
+fn load_children_of_one(conn: &mut SqliteConnection, id: i64) -> Result<Vec<ChildRow>, CoreError> {
+    use crate::schema::{
+        contact_attributes as ca, contact_emails as ce, contact_external_ids as cx,
+        contact_phones as cp,
+    };
+    let child = |kind: &str, a: String, b: Option<String>| ChildRow {
+        contact_id: id,
+        kind: kind.to_owned(),
+        a,
+        b,
+    };
+    let mut rows = Vec::new();
+    for email in ce::table
+        .filter(ce::contact_id.eq(id))
+        .order(ce::position)
+        .select(ce::email)
+        .load::<String>(conn)
+        .map_err(db)?
+    {
+        rows.push(child("email", email, None));
+    }
+    for phone in cp::table
+        .filter(cp::contact_id.eq(id))
+        .order(cp::position)
+        .select(cp::phone)
+        .load::<String>(conn)
+        .map_err(db)?
+    {
+        rows.push(child("phone", phone, None));
+    }
+    let externals: Vec<(String, String)> = cx::table
+        .filter(cx::contact_id.eq(id))
+        .order(cx::position)
+        .select((cx::external_id, cx::label))
+        .load(conn)
+        .map_err(db)?;
+    for (external_id, label) in externals {
+        rows.push(child("external", external_id, Some(label)));
+    }
+    let attributes: Vec<(String, String, String)> = ca::table
+        .filter(ca::contact_id.eq(id))
+        .order((ca::key, ca::position))
+        .select((ca::key, ca::kind, ca::value))
+        .load(conn)
+        .map_err(db)?;
+    for (key, kind, value) in attributes {
+        rows.push(child(&format!("attr:{kind}"), key, Some(value)));
+    }
+    Ok(rows)
+}
+
 /// Loads the live contacts with these ids, in the order of `ids`.
 pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Contact>, CoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<ContactRow> = contacts::table
-        .filter(contacts::id.eq_any(ids))
-        .filter(contacts::deleted_at.is_null())
-        .select(ContactRow::as_select())
-        .load(conn)
-        .map_err(db)?;
-
-    let children = load_children(conn, ids)?;
+    // One contact (every get, create and update) takes statically shaped queries, which Diesel
+    // keeps prepared; a page takes a few statements with IN lists, prepared each time.
+    let (rows, children): (Vec<ContactRow>, Vec<ChildRow>) = match ids {
+        [id] => (
+            contacts::table
+                .filter(contacts::id.eq(id))
+                .filter(contacts::deleted_at.is_null())
+                .select(ContactRow::as_select())
+                .load(conn)
+                .map_err(db)?,
+            load_children_of_one(conn, *id)?,
+        ),
+        _ => (
+            contacts::table
+                .filter(contacts::id.eq_any(ids))
+                .filter(contacts::deleted_at.is_null())
+                .select(ContactRow::as_select())
+                .load(conn)
+                .map_err(db)?,
+            load_children(conn, ids)?,
+        ),
+    };
     let mut emails: HashMap<i64, Vec<String>> = HashMap::new();
     let mut phones: HashMap<i64, Vec<String>> = HashMap::new();
     let mut external_ids: HashMap<i64, Vec<ExternalId>> = HashMap::new();
@@ -226,16 +292,28 @@ pub fn load_account_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String, String, Option<i64>)> = accounts::table
-        .filter(accounts::id.eq_any(ids))
-        .select((
-            accounts::id,
-            accounts::uid,
-            accounts::name,
-            accounts::owner_contact_id,
-        ))
-        .load(conn)
-        .map_err(db)?;
+    let rows: Vec<(i64, String, String, Option<i64>)> = match ids {
+        [id] => accounts::table
+            .filter(accounts::id.eq(id))
+            .select((
+                accounts::id,
+                accounts::uid,
+                accounts::name,
+                accounts::owner_contact_id,
+            ))
+            .load(conn)
+            .map_err(db)?,
+        _ => accounts::table
+            .filter(accounts::id.eq_any(ids))
+            .select((
+                accounts::id,
+                accounts::uid,
+                accounts::name,
+                accounts::owner_contact_id,
+            ))
+            .load(conn)
+            .map_err(db)?,
+    };
     let mut external = crate::accounts::external_ids_of(conn, ids)?;
     Ok(rows
         .into_iter()

@@ -67,20 +67,18 @@ pub(crate) fn ensure_email_free(
     email_key: &str,
     except: Option<i64>,
 ) -> Result<(), CoreError> {
-    let mut primary = contacts::table
+    // Ids start at 1, so 0 excludes nothing; one static query shape keeps the statement cached.
+    let except = except.unwrap_or(0);
+    let primary = contacts::table
         .filter(contacts::deleted_at.is_null())
         .filter(contacts::email_key.eq(email_key))
-        .select((contacts::id, contacts::uid))
-        .into_boxed();
-    let mut secondary = contact_emails::table
+        .filter(contacts::id.ne(except))
+        .select((contacts::id, contacts::uid));
+    let secondary = contact_emails::table
         .inner_join(contacts::table)
         .filter(contact_emails::email_key.eq(email_key))
-        .select((contacts::id, contacts::uid))
-        .into_boxed();
-    if let Some(except) = except {
-        primary = primary.filter(contacts::id.ne(except));
-        secondary = secondary.filter(contacts::id.ne(except));
-    }
+        .filter(contacts::id.ne(except))
+        .select((contacts::id, contacts::uid));
     let holder: Option<(i64, String)> = match primary.first(conn).optional().map_err(db)? {
         Some(found) => Some(found),
         None => secondary.first(conn).optional().map_err(db)?,

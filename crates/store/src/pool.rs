@@ -62,6 +62,8 @@ pub fn open_pool(url: &str, options: PoolOptions) -> Result<DbPool, StoreError> 
     let pool = Pool::builder()
         .max_size(options.max_connections.max(1))
         .connection_timeout(Duration::from_secs(30))
+        // Checking a connection out must not cost a query; a broken one fails its own query.
+        .test_on_check_out(false)
         .connection_customizer(Box::new(Pragmas {
             busy_timeout_ms: options.busy_timeout.as_millis(),
         }))
