@@ -699,3 +699,36 @@ async fn transport_errors_answer_in_pylons_shape() {
         .await;
     assert_eq!(search.status, StatusCode::OK, "searching is a read");
 }
+
+#[actix_web::test]
+async fn custom_field_walk_skips_deleted_contacts_and_repeats_none() {
+    let app = start().await;
+    let mut expected = Vec::new();
+    for n in 0..7 {
+        let contact = create(&app, json!({"name": format!("Walker {n}"), "custom_fields": [{"slug": "team", "values": ["core", "core"]}]})).await;
+        let id = contact["id"].as_str().expect("id").to_owned();
+        if n == 2 || n == 5 {
+            assert_eq!(
+                app.delete(&format!("/contacts/{id}")).await.status,
+                StatusCode::OK
+            );
+        } else {
+            expected.push(id);
+        }
+        create(&app, json!({"name": format!("Other {n}"), "custom_fields": [{"slug": "team", "value": "edge"}]})).await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor = Value::Null;
+    loop {
+        let reply = app
+            .post_json("/contacts/search", json!({"filter": {"field": "team", "operator": "equals", "value": "core"}, "limit": 2, "cursor": cursor}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        seen.extend(ids(&reply));
+        if reply.body["pagination"]["has_next_page"] == json!(false) {
+            break;
+        }
+        cursor = reply.body["pagination"]["cursor"].clone();
+    }
+    assert_eq!(seen, expected);
+}
