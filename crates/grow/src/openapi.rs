@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use contacts_http::BearerKey;
 use serde::Serialize;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 use crate::views::{
     Billing, Category, ClientRef, ClientView, ContactView, Dates, DeletedId, Item, ListPage, Meta,
@@ -134,23 +134,6 @@ pub struct UpdateClient {
     pub client_billing_invoice_due_days: Option<i64>,
     #[schema(max_items = 100)]
     pub tags: Option<Vec<String>>,
-}
-
-struct BearerKey;
-
-impl Modify for BearerKey {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("cgw_ key")
-                    .build(),
-            ),
-        );
-    }
 }
 
 #[derive(OpenApi)]

@@ -5,11 +5,13 @@
 mod body;
 mod context;
 mod error;
+mod openapi;
 mod routes;
 
 pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, Fields};
 pub use context::{Ctx, RequestId};
 pub use error::{ApiError, Dialect};
+pub use openapi::BearerKey;
 pub use routes::{resource, route_not_found, DialectResource};
 
 use actix_web::http::StatusCode;

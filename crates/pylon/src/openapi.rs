@@ -1,9 +1,9 @@
 //! The Pylon dialect's OpenAPI document, generated from the handlers and response types so it
 //! cannot drift from them. Paths are relative to the mount point (the root by default).
 
+use contacts_http::BearerKey;
 use serde::Serialize;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 use crate::views::{
     AccountView, ContactView, CustomFieldValue, ExternalIdView, IntegrationUserId, MeView,
@@ -137,23 +137,6 @@ pub struct CreateAccount {
     pub tags: Option<Vec<String>>,
     #[schema(max_items = 100)]
     pub external_ids: Option<Vec<ExternalIdInput>>,
-}
-
-struct BearerKey;
-
-impl Modify for BearerKey {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("cgw_ key")
-                    .build(),
-            ),
-        );
-    }
 }
 
 #[derive(OpenApi)]

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use contacts_http::BearerKey;
 use serde::Serialize;
 use utoipa::openapi::schema::{
     ArrayBuilder, Object, ObjectBuilder, OneOfBuilder, Schema, SchemaType, Type,
 };
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 use crate::views::{ContactDetails, ContactPage, ContactSummary, Message, Urls};
 
@@ -105,23 +105,6 @@ pub enum WorkshopVersion {
     V1_1,
     #[schema(rename = "1.2")]
     V1_2,
-}
-
-struct BearerKey;
-
-impl Modify for BearerKey {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("cgw_ key")
-                    .build(),
-            ),
-        );
-    }
 }
 
 #[derive(OpenApi)]
