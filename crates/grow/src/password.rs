@@ -1,25 +1,41 @@
 //! Generated passwords: random, returned once for the welcome email, stored only as an Argon2id
 //! hash. A hash takes about 19 MiB and tens of milliseconds of one core, so hashing runs on a
-//! few dedicated threads (one per core): a burst of creates queues for them, and the memory the
-//! allocator keeps per thread stays bounded by that count instead of growing with the blocking
-//! pool.
+//! few dedicated threads (one per core), each reusing one 19 MiB work area: a burst of creates
+//! queues for them, and the memory stays two work areas however many creates arrive. (Letting
+//! the crate allocate per hash left glibc's arenas holding 300+ MiB after a burst.)
 
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Argon2, Block, Params};
 use contacts_core::CoreError;
 use rand::distributions::{Alphanumeric, DistString};
 
 type Job = (String, Sender<Result<String, String>>);
 
-fn hash_now(password: &str) -> Result<String, String> {
+/// The PHC string of `password` under Argon2id's default parameters, computed in `work_area`.
+fn hash_in(password: &str, work_area: &mut [Block]) -> Result<String, String> {
+    let argon2 = Argon2::default();
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| err.to_string())
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt
+        .decode_b64(&mut salt_bytes)
+        .map_err(|err| err.to_string())?;
+    let output = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        argon2
+            .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *work_area)
+            .map_err(|_| argon2::password_hash::Error::Password)
+    })
+    .map_err(|err| err.to_string())?;
+    let hash = PasswordHash {
+        algorithm: argon2::Algorithm::default().ident(),
+        version: Some(argon2::Version::default().into()),
+        params: ParamsString::try_from(argon2.params()).map_err(|err| err.to_string())?,
+        salt: Some(salt.as_salt()),
+        hash: Some(output),
+    };
+    Ok(hash.to_string())
 }
 
 /// The queue of the hashing threads, started on first use.
@@ -33,13 +49,16 @@ fn hashers() -> &'static Mutex<Sender<Job>> {
             let queue = Arc::clone(&queue);
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{index}"))
-                .spawn(move || loop {
-                    let job = queue
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .recv();
-                    let Ok((password, reply)) = job else { return };
-                    let _ = reply.send(hash_now(&password));
+                .spawn(move || {
+                    let mut work_area = vec![Block::default(); Params::default().block_count()];
+                    loop {
+                        let job = queue
+                            .lock()
+                            .unwrap_or_else(|poisoned| poisoned.into_inner())
+                            .recv();
+                        let Ok((password, reply)) = job else { return };
+                        let _ = reply.send(hash_in(&password, &mut work_area));
+                    }
                 });
             if let Err(err) = spawned {
                 log::error!("cannot start a hashing thread: {err}");

@@ -51,7 +51,11 @@ pub fn resolve(conn: &mut SqliteConnection, key: &ContactKey) -> Result<i64, Cor
 }
 
 pub fn get(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
-    let id = resolve(conn, key)?;
+    let id = match key {
+        // Loading the row already answers whether a live contact has this id.
+        ContactKey::Id(id) => *id,
+        _ => resolve(conn, key)?,
+    };
     load_one(conn, id)
 }
 

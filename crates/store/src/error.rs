@@ -1,6 +1,7 @@
 //! The store's own errors (opening and migrating), and how Diesel's errors become core errors.
 
 use contacts_core::CoreError;
+use diesel::Connection;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -38,5 +39,16 @@ pub(crate) fn write<T>(
     work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
     conn.immediate_transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
+        .map_err(|TxError(err)| err)
+}
+
+/// Runs `work` in one read (DEFERRED) transaction: every statement sees the same snapshot, and
+/// SQLite takes and drops its WAL read lock once instead of once per statement (which, for an
+/// eight-statement contact read, was a fifth of the look-up's CPU in lock calls).
+pub(crate) fn read<T>(
+    conn: &mut diesel::sqlite::SqliteConnection,
+    work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    conn.transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
         .map_err(|TxError(err)| err)
 }

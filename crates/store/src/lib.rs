@@ -57,6 +57,14 @@ impl SqliteStore {
         self.pool.get().map_err(CoreError::internal)
     }
 
+    /// Runs a read in one transaction on a pooled connection.
+    fn reading<T>(
+        &self,
+        work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        error::read(&mut *self.conn()?, work)
+    }
+
     /// Runs a write with this process's writer lock held.
     fn writing<T>(
         &self,
@@ -126,7 +134,7 @@ impl Directory for SqliteStore {
     }
 
     fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError> {
-        keys::list(&mut *self.conn()?)
+        self.reading(keys::list)
     }
 
     fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError> {
@@ -134,11 +142,11 @@ impl Directory for SqliteStore {
     }
 
     fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
-        keys::find_live(&mut *self.conn()?, key_hash)
+        self.reading(|conn| keys::find_live(conn, key_hash))
     }
 
     fn count_keys(&self) -> Result<i64, CoreError> {
-        keys::count(&mut *self.conn()?)
+        self.reading(keys::count)
     }
 
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
@@ -146,7 +154,7 @@ impl Directory for SqliteStore {
     }
 
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
-        contacts::get(&mut *self.conn()?, key)
+        self.reading(|conn| contacts::get(conn, key))
     }
 
     fn update_contact(
@@ -166,11 +174,11 @@ impl Directory for SqliteStore {
     }
 
     fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
-        listing::by_offset(&mut *self.conn()?, page)
+        self.reading(|conn| listing::by_offset(conn, page))
     }
 
     fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
-        listing::after(&mut *self.conn()?, page)
+        self.reading(|conn| listing::after(conn, page))
     }
 
     fn create_account(
@@ -182,7 +190,7 @@ impl Directory for SqliteStore {
     }
 
     fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
-        accounts::get(&mut *self.conn()?, key)
+        self.reading(|conn| accounts::get(conn, key))
     }
 
     fn update_account(
@@ -194,7 +202,7 @@ impl Directory for SqliteStore {
     }
 
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
-        accounts::list(&mut *self.conn()?, query)
+        self.reading(|conn| accounts::list(conn, query))
     }
 
     fn import(

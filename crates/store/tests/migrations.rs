@@ -85,3 +85,36 @@ fn every_connection_gets_the_pragmas() {
         .expect("fk");
     assert_eq!(keys.foreign_keys, 1);
 }
+
+#[derive(QueryableByName)]
+struct CompileOption {
+    #[diesel(sql_type = Text)]
+    compile_options: String,
+}
+
+/// `.cargo/config.toml` builds the bundled SQLite without the global page-cache and
+/// memory-statistics mutexes, and with a plan that does not depend on bound values (so cached
+/// statements are not re-prepared); a build that lost those flags would still pass every other
+/// test while running at a fraction of the speed.
+#[test]
+fn sqlite_is_built_with_the_projects_flags() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("contacts.db").display().to_string();
+    let store = SqliteStore::open(&url, PoolOptions::default()).expect("opens");
+    let mut conn = store.pool().get().expect("connection");
+    let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        .load::<CompileOption>(&mut conn)
+        .expect("options")
+        .into_iter()
+        .map(|row| row.compile_options)
+        .collect();
+    assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "{options:?}"
+    );
+}
