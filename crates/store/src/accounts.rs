@@ -14,6 +14,7 @@ use diesel::sqlite::SqliteConnection;
 use crate::contacts;
 use crate::error::{db, write};
 use crate::schema::{account_external_ids, accounts, contacts as contacts_table};
+use crate::statement::Statement;
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -78,35 +79,32 @@ pub fn resolve_account(
 }
 
 /// The external ids of these accounts, in order, by account id.
+#[derive(QueryableByName)]
+#[diesel(table_name = account_external_ids)]
+struct AccountExternalRow {
+    account_id: i64,
+    external_id: String,
+    label: String,
+}
+
 pub fn external_ids_of(
     conn: &mut SqliteConnection,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<ExternalId>>, CoreError> {
     let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
-    let columns = (
-        account_external_ids::account_id,
-        account_external_ids::external_id,
-        account_external_ids::label,
-    );
-    let order = (
-        account_external_ids::account_id,
-        account_external_ids::position,
-    );
-    let rows: Vec<(i64, String, String)> = match ids {
-        // One account keeps a statically shaped, cached statement.
-        [id] => account_external_ids::table
-            .filter(account_external_ids::account_id.eq(id))
-            .order(order)
-            .select(columns)
-            .load(conn),
-        _ => account_external_ids::table
-            .filter(account_external_ids::account_id.eq_any(ids))
-            .order(order)
-            .select(columns)
-            .load(conn),
-    }
+    let rows: Vec<AccountExternalRow> = Statement::new(
+        "SELECT account_id, external_id, label FROM account_external_ids \
+         WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY account_id, position",
+    )
+    .bind_ids(ids)
+    .load(conn)
     .map_err(db)?;
-    for (account_id, external_id, label) in rows {
+    for AccountExternalRow {
+        account_id,
+        external_id,
+        label,
+    } in rows
+    {
         external
             .entry(account_id)
             .or_default()

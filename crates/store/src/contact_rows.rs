@@ -8,15 +8,14 @@ use contacts_core::{
     Timestamp,
 };
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::sqlite::Sqlite;
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::db;
-use crate::schema::{accounts, contacts};
+use crate::schema::contacts;
+use crate::statement::Statement;
 
-#[derive(Debug, Queryable, Selectable)]
+#[derive(Debug, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = contacts)]
 pub struct ContactRow {
     pub id: i64,
@@ -102,88 +101,65 @@ struct ChildRow {
     b: Option<String>,
 }
 
-/// Every child row of these contacts in one statement, in (contact, kind, key, position) order.
-fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
-    let in_list = |mut query: BoxedSqlQuery<'static, Sqlite, SqlQuery>| {
-        query = query.sql("(");
-        for (index, id) in ids.iter().enumerate() {
-            query = query
-                .sql(if index == 0 { "?" } else { ", ?" })
-                .bind::<BigInt, _>(*id);
-        }
-        query.sql(")")
+/// The statements that load contacts, for one id (`= ?`) or a set of ids bound as one JSON
+/// array; each is prepared once per connection. The ids are bound once per table.
+macro_rules! for_ids {
+    ($name:ident, $ids:literal) => {
+        const $name: (&str, &str) = (
+            concat!(
+                "SELECT id, uid, first_name, last_name, email, phone, job_position, status, \
+                 account_id, role_id, portal_role, portal_role_id, avatar_url, social_facebook, \
+                 social_twitter, social_linkedin, social_github, social_dribbble, source, \
+                 created_at, updated_at FROM contacts WHERE deleted_at IS NULL AND id ",
+                $ids
+            ),
+            concat!(
+                "SELECT contact_id, 'email' AS kind, '' AS sort_key, position, email AS a, NULL AS b \
+                 FROM contact_emails WHERE contact_id ",
+                $ids,
+                " UNION ALL SELECT contact_id, 'phone', '', position, phone, NULL \
+                 FROM contact_phones WHERE contact_id ",
+                $ids,
+                " UNION ALL SELECT contact_id, 'external', '', position, external_id, label \
+                 FROM contact_external_ids WHERE contact_id ",
+                $ids,
+                " UNION ALL SELECT contact_id, 'attr:' || kind, key, position, key, value \
+                 FROM contact_attributes WHERE contact_id ",
+                $ids,
+                " ORDER BY contact_id, kind, sort_key, position"
+            ),
+        );
     };
-    let mut query = diesel::sql_query(
-        "SELECT contact_id, 'email' AS kind, '' AS sort_key, position, email AS a, NULL AS b FROM contact_emails WHERE contact_id IN ",
-    )
-    .into_boxed();
-    query = in_list(query);
-    query = query.sql(" UNION ALL SELECT contact_id, 'phone', '', position, phone, NULL FROM contact_phones WHERE contact_id IN ");
-    query = in_list(query);
-    query = query.sql(
-        " UNION ALL SELECT contact_id, 'external', '', position, external_id, label FROM contact_external_ids WHERE contact_id IN ",
-    );
-    query = in_list(query);
-    query = query.sql(
-        " UNION ALL SELECT contact_id, 'attr:' || kind, key, position, key, value FROM contact_attributes WHERE contact_id IN ",
-    );
-    query = in_list(query);
-    query
-        .sql(" ORDER BY contact_id, kind, sort_key, position")
-        .load(conn)
-        .map_err(db)
+}
+for_ids!(ONE_ID, "= ?");
+for_ids!(SET_OF_IDS, "IN (SELECT value FROM json_each(?))");
+
+/// `sql` with the ids bound at each of its `count` places.
+fn with_ids(sql: &'static str, ids: &[i64], count: usize) -> Statement {
+    (0..count).fold(Statement::new(sql), |statement, _| match ids {
+        [id] => statement.bind::<BigInt, _>(*id),
+        _ => statement.bind_ids(ids),
+    })
 }
 
-/// The child rows of one contact, through cached statements.
-fn load_children_of_one(conn: &mut SqliteConnection, id: i64) -> Result<Vec<ChildRow>, CoreError> {
-    use crate::schema::{
-        contact_attributes as ca, contact_emails as ce, contact_external_ids as cx,
-        contact_phones as cp,
+/// Every child row of these contacts in one statement, in (contact, kind, key, position) order.
+fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
+    let sql = if ids.len() == 1 {
+        ONE_ID.1
+    } else {
+        SET_OF_IDS.1
     };
-    let child = |kind: &str, a: String, b: Option<String>| ChildRow {
-        contact_id: id,
-        kind: kind.to_owned(),
-        a,
-        b,
+    with_ids(sql, ids, 4).load(conn).map_err(db)
+}
+
+/// The live contact rows with these ids, in no particular order.
+fn load_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ContactRow>, CoreError> {
+    let sql = if ids.len() == 1 {
+        ONE_ID.0
+    } else {
+        SET_OF_IDS.0
     };
-    let mut rows = Vec::new();
-    for email in ce::table
-        .filter(ce::contact_id.eq(id))
-        .order(ce::position)
-        .select(ce::email)
-        .load::<String>(conn)
-        .map_err(db)?
-    {
-        rows.push(child("email", email, None));
-    }
-    for phone in cp::table
-        .filter(cp::contact_id.eq(id))
-        .order(cp::position)
-        .select(cp::phone)
-        .load::<String>(conn)
-        .map_err(db)?
-    {
-        rows.push(child("phone", phone, None));
-    }
-    let externals: Vec<(String, String)> = cx::table
-        .filter(cx::contact_id.eq(id))
-        .order(cx::position)
-        .select((cx::external_id, cx::label))
-        .load(conn)
-        .map_err(db)?;
-    for (external_id, label) in externals {
-        rows.push(child("external", external_id, Some(label)));
-    }
-    let attributes: Vec<(String, String, String)> = ca::table
-        .filter(ca::contact_id.eq(id))
-        .order((ca::key, ca::position))
-        .select((ca::key, ca::kind, ca::value))
-        .load(conn)
-        .map_err(db)?;
-    for (key, kind, value) in attributes {
-        rows.push(child(&format!("attr:{kind}"), key, Some(value)));
-    }
-    Ok(rows)
+    with_ids(sql, ids, 1).load(conn).map_err(db)
 }
 
 /// Loads the live contacts with these ids, in the order of `ids`.
@@ -191,28 +167,9 @@ pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Con
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // One contact (every get, create and update) takes statically shaped queries, which Diesel
-    // keeps prepared; a page takes a few statements with IN lists, prepared each time.
-    let (rows, children): (Vec<ContactRow>, Vec<ChildRow>) = match ids {
-        [id] => (
-            contacts::table
-                .filter(contacts::id.eq(id))
-                .filter(contacts::deleted_at.is_null())
-                .select(ContactRow::as_select())
-                .load(conn)
-                .map_err(db)?,
-            load_children_of_one(conn, *id)?,
-        ),
-        _ => (
-            contacts::table
-                .filter(contacts::id.eq_any(ids))
-                .filter(contacts::deleted_at.is_null())
-                .select(ContactRow::as_select())
-                .load(conn)
-                .map_err(db)?,
-            load_children(conn, ids)?,
-        ),
-    };
+    // Three statements, each prepared once, whatever the number of ids.
+    let rows = load_rows(conn, ids)?;
+    let children = load_children(conn, ids)?;
     let mut emails: HashMap<i64, Vec<String>> = HashMap::new();
     let mut phones: HashMap<i64, Vec<String>> = HashMap::new();
     let mut external_ids: HashMap<i64, Vec<ExternalId>> = HashMap::new();
@@ -284,6 +241,15 @@ pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Con
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+#[derive(QueryableByName)]
+#[diesel(table_name = crate::schema::accounts)]
+struct AccountRow {
+    id: i64,
+    uid: String,
+    name: String,
+    owner_contact_id: Option<i64>,
+}
+
 /// Account summaries by id, each with its owner contact's id.
 pub fn load_account_summaries(
     conn: &mut SqliteConnection,
@@ -292,39 +258,60 @@ pub fn load_account_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String, String, Option<i64>)> = match ids {
-        [id] => accounts::table
-            .filter(accounts::id.eq(id))
-            .select((
-                accounts::id,
-                accounts::uid,
-                accounts::name,
-                accounts::owner_contact_id,
-            ))
-            .load(conn)
-            .map_err(db)?,
-        _ => accounts::table
-            .filter(accounts::id.eq_any(ids))
-            .select((
-                accounts::id,
-                accounts::uid,
-                accounts::name,
-                accounts::owner_contact_id,
-            ))
-            .load(conn)
-            .map_err(db)?,
-    };
+    let rows: Vec<AccountRow> = Statement::new(
+        "SELECT id, uid, name, owner_contact_id FROM accounts \
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind_ids(ids)
+    .load(conn)
+    .map_err(db)?;
     let mut external = crate::accounts::external_ids_of(conn, ids)?;
     Ok(rows
         .into_iter()
-        .map(|(id, uid, name, owner)| {
+        .map(|row| {
             let summary = AccountSummary {
-                id,
-                uid,
-                name,
-                external_ids: external.remove(&id).unwrap_or_default(),
+                id: row.id,
+                uid: row.uid,
+                name: row.name,
+                external_ids: external.remove(&row.id).unwrap_or_default(),
             };
-            (id, (summary, owner))
+            (row.id, (summary, row.owner_contact_id))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statement::query_plan;
+
+    /// Loading a page looks each id up through an index; no step scans a table.
+    #[test]
+    fn loading_contacts_searches_by_id() {
+        let statements = [ONE_ID, SET_OF_IDS]
+            .into_iter()
+            .flat_map(|(rows, children)| [(rows, 1), (children, 4)]);
+        for (sql, lists) in statements {
+            let plan = query_plan(with_ids(
+                sql,
+                if sql.contains("json_each") {
+                    &[1, 2]
+                } else {
+                    &[1]
+                },
+                lists,
+            ));
+            let searches = plan
+                .iter()
+                .filter(|step| step.starts_with("SEARCH "))
+                .count();
+            assert_eq!(searches, lists, "{plan:?}");
+            assert!(
+                plan.iter()
+                    .filter(|step| step.starts_with("SCAN "))
+                    .all(|step| step.starts_with("SCAN json_each")),
+                "{plan:?}"
+            );
+        }
+    }
 }

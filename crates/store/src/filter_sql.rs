@@ -2,11 +2,9 @@
 //! SQL text; every test is shaped to use an index (uid, email_key, account, attributes by value).
 
 use contacts_core::{Condition, FilterField, FilterNode, Operator};
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Text};
-use diesel::sqlite::Sqlite;
 
-pub type Query = BoxedSqlQuery<'static, Sqlite, SqlQuery>;
+use crate::statement::Statement as Query;
 
 /// `%value%` for LIKE, with LIKE's own wildcards escaped by `\`.
 fn like_pattern(value: &str) -> String {
@@ -40,7 +38,13 @@ fn bind_list(mut query: Query, values: &[String]) -> Query {
     query.sql(")")
 }
 
+/// Appends the filter's test. The text follows the tree's shape, which the client chooses, so
+/// the statement is marked uncached.
 pub fn push_filter(query: Query, node: &FilterNode) -> Query {
+    push_node(query.uncached(), node)
+}
+
+fn push_node(query: Query, node: &FilterNode) -> Query {
     match node {
         FilterNode::All(children) => push_group(query, children, " AND ", "1 = 1"),
         FilterNode::Any(children) => push_group(query, children, " OR ", "1 = 0"),
@@ -57,7 +61,7 @@ fn push_group(mut query: Query, children: &[FilterNode], joiner: &str, empty: &s
         if index > 0 {
             query = query.sql(joiner);
         }
-        query = push_filter(query, child);
+        query = push_node(query, child);
     }
     query.sql(")")
 }

@@ -14,6 +14,7 @@ mod keys;
 mod listing;
 mod pool;
 pub mod schema;
+mod statement;
 
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,

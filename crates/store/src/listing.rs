@@ -11,7 +11,8 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::contact_rows::load_contacts;
 use crate::error::db;
-use crate::filter_sql::{push_filter, Query};
+use crate::filter_sql::push_filter;
+use crate::statement::Statement as Query;
 
 #[derive(QueryableByName)]
 struct IdRow {
@@ -37,10 +38,9 @@ fn sort_column(sort: SortKey) -> &'static str {
     }
 }
 
-/// `head` is the statement up to its FROM (`SELECT …`, or `EXPLAIN QUERY PLAN SELECT …` in tests).
+/// `head` is the statement up to its FROM (`SELECT …`).
 fn live_matching(head: &str, filter: Option<&contacts_core::FilterNode>) -> Query {
-    let query = diesel::sql_query(format!("{head} FROM contacts c WHERE c.deleted_at IS NULL"))
-        .into_boxed();
+    let query = Query::new(format!("{head} FROM contacts c WHERE c.deleted_at IS NULL"));
     match filter {
         Some(filter) => push_filter(query.sql(" AND "), filter),
         None => query,
@@ -69,7 +69,7 @@ fn count(
 ) -> Result<i64, CoreError> {
     let query = match filter {
         // SQLite-specific: kept by triggers (migrations/sqlite/…_search_and_counts).
-        None => diesel::sql_query("SELECT live AS n FROM contact_counts WHERE id = 1").into_boxed(),
+        None => Query::new("SELECT live AS n FROM contact_counts WHERE id = 1"),
         Some(_) => live_matching("SELECT COUNT(*) AS n", filter),
     };
     Ok(query.get_result::<CountRow>(conn).map_err(db)?.n)
@@ -130,12 +130,11 @@ fn attribute_walk(page: &KeysetPage) -> Option<Query> {
     }
     let after = page.after.as_ref().map_or(0, |(_, id)| *id);
     Some(
-        diesel::sql_query(
+        Query::new(
             "SELECT ca.contact_id AS id FROM contact_attributes ca JOIN contacts c ON c.id = ca.contact_id \
              WHERE c.deleted_at IS NULL AND ca.key = ? AND ca.value = ? AND ca.contact_id > ? \
              GROUP BY ca.contact_id ORDER BY ca.contact_id LIMIT ?",
         )
-        .into_boxed()
         .bind::<Text, _>(key.clone())
         .bind::<Text, _>(value.clone())
         .bind::<BigInt, _>(after)
@@ -174,27 +173,10 @@ mod tests {
     use contacts_core::{FilterField, FilterNode, Operator};
 
     use super::*;
-    use crate::{PoolOptions, SqliteStore};
-
-    #[derive(QueryableByName)]
-    struct PlanRow {
-        #[diesel(sql_type = Text)]
-        detail: String,
-    }
+    use crate::statement::query_plan;
 
     fn plan(page: KeysetPage) -> Vec<String> {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(
-            &dir.path().join("plan.db").display().to_string(),
-            PoolOptions::default(),
-        )
-        .expect("store");
-        let mut conn = store.pool().get().expect("conn");
-        let rows: Vec<PlanRow> = keyset_query("EXPLAIN QUERY PLAN SELECT c.id AS id", &page)
-            .expect("query")
-            .load(&mut conn)
-            .expect("plan");
-        rows.into_iter().map(|row| row.detail).collect()
+        query_plan(keyset_query("SELECT c.id AS id", &page).expect("query"))
     }
 
     fn page(
@@ -289,26 +271,7 @@ mod tests {
             SortKey::Id,
             Some((SortValue::Int(5), 5)),
         );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(
-            &dir.path().join("walk.db").display().to_string(),
-            PoolOptions::default(),
-        )
-        .expect("store");
-        let mut conn = store.pool().get().expect("conn");
-        let walk_query = attribute_walk(&walk).expect("an attribute walk");
-        let text = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&walk_query).to_string();
-        let explained: Vec<PlanRow> = diesel::sql_query(format!(
-            "EXPLAIN QUERY PLAN {}",
-            text.split(" -- binds").next().unwrap_or("")
-        ))
-        .bind::<Text, _>("dept")
-        .bind::<Text, _>("Sales")
-        .bind::<BigInt, _>(5)
-        .bind::<BigInt, _>(10)
-        .load(&mut conn)
-        .expect("plan");
-        let steps: Vec<String> = explained.into_iter().map(|row| row.detail).collect();
+        let steps = query_plan(attribute_walk(&walk).expect("an attribute walk"));
         assert!(
             steps
                 .iter()
