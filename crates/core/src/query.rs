@@ -67,7 +67,7 @@ impl FilterNode {
 }
 
 /// The orderings the store can page by. Every one is broken by the numeric id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     Id,
     FirstName,
@@ -107,7 +107,7 @@ impl SortKey {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Order {
     Asc,
     Desc,

@@ -13,6 +13,7 @@ mod import;
 mod keys;
 mod listing;
 mod pool;
+mod positions;
 pub mod schema;
 mod statement;
 
@@ -32,6 +33,8 @@ pub struct SqliteStore {
     /// Writers queue here, in this process, rather than in SQLite's busy handler, whose sleeps
     /// (up to 100 ms each) would be what a write waits for under load.
     write_lock: Arc<Mutex<()>>,
+    /// Sparse positions in the unfiltered list, for deep page/limit requests.
+    positions: Arc<positions::ListPositions>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -47,6 +50,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             write_lock: Arc::new(Mutex::new(())),
+            positions: Arc::default(),
         })
     }
 
@@ -175,7 +179,7 @@ impl Directory for SqliteStore {
     }
 
     fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
-        self.reading(|conn| listing::by_offset(conn, page))
+        self.reading(|conn| listing::by_offset(conn, page, &self.positions))
     }
 
     fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {

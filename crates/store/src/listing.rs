@@ -12,6 +12,7 @@ use diesel::sqlite::SqliteConnection;
 use crate::contact_rows::load_contacts;
 use crate::error::db;
 use crate::filter_sql::push_filter;
+use crate::positions::ListPositions;
 use crate::statement::Statement as Query;
 
 #[derive(QueryableByName)]
@@ -26,7 +27,7 @@ struct CountRow {
     n: i64,
 }
 
-fn sort_column(sort: SortKey) -> &'static str {
+pub(crate) fn sort_column(sort: SortKey) -> &'static str {
     match sort {
         SortKey::Id => "c.id",
         SortKey::FirstName => "c.first_name",
@@ -47,7 +48,7 @@ fn live_matching(head: &str, filter: Option<&contacts_core::FilterNode>) -> Quer
     }
 }
 
-fn order_by(query: Query, sort: SortKey, order: Order) -> Query {
+pub(crate) fn order_by(query: Query, sort: SortKey, order: Order) -> Query {
     let direction = match order {
         Order::Asc => "ASC",
         Order::Desc => "DESC",
@@ -62,38 +63,79 @@ fn order_by(query: Query, sort: SortKey, order: Order) -> Query {
     }
 }
 
-/// The number of live contacts matching the filter; without one, the maintained counter.
-fn count(
-    conn: &mut SqliteConnection,
-    filter: Option<&contacts_core::FilterNode>,
-) -> Result<i64, CoreError> {
-    let query = match filter {
-        // SQLite-specific: kept by triggers (migrations/sqlite/…_search_and_counts).
-        None => Query::new("SELECT live AS n FROM contact_counts WHERE id = 1"),
-        Some(_) => live_matching("SELECT COUNT(*) AS n", filter),
-    };
-    Ok(query.get_result::<CountRow>(conn).map_err(db)?.n)
+#[derive(QueryableByName)]
+struct ListState {
+    #[diesel(sql_type = BigInt)]
+    live: i64,
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+/// Live contacts and the list's version, both kept by triggers
+/// (migrations/sqlite/…_search_and_counts, …_list_version).
+fn list_state(conn: &mut SqliteConnection) -> Result<ListState, CoreError> {
+    Query::new("SELECT live, version FROM contact_counts WHERE id = 1")
+        .get_result(conn)
+        .map_err(db)
 }
 
 pub fn by_offset(
     conn: &mut SqliteConnection,
     page: &OffsetPage,
+    positions: &ListPositions,
 ) -> Result<(Vec<Contact>, u64), CoreError> {
-    let total = count(conn, page.filter.as_ref())?;
-    let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-    let ids: Vec<IdRow> = order_by(
+    let limit = i64::from(page.limit);
+    let (total, ids_query) = match &page.filter {
+        None => {
+            let state = list_state(conn)?;
+            let start =
+                positions.block_start(conn, page.sort, page.order, state.version, page.offset)?;
+            let query = match start {
+                // Deep in the list: from the remembered row before the block, step over the
+                // rest of the offset only.
+                Some((position, before)) => keyset_query(
+                    "SELECT c.id AS id",
+                    &KeysetPage {
+                        filter: None,
+                        sort: page.sort,
+                        order: page.order,
+                        limit: page.limit,
+                        after: Some(before),
+                    },
+                )?
+                .sql(" OFFSET ?")
+                .bind::<BigInt, _>(offset_param(page.offset - position)),
+                None => offset_query(page, limit),
+            };
+            (state.live, query)
+        }
+        Some(filter) => {
+            let total = live_matching("SELECT COUNT(*) AS n", Some(filter))
+                .get_result::<CountRow>(conn)
+                .map_err(db)?
+                .n;
+            (total, offset_query(page, limit))
+        }
+    };
+    let ids: Vec<IdRow> = ids_query.load(conn).map_err(db)?;
+    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    let contacts = load_contacts(conn, &ids)?;
+    Ok((contacts, u64::try_from(total).unwrap_or(0)))
+}
+
+fn offset_param(offset: u64) -> i64 {
+    i64::try_from(offset).unwrap_or(i64::MAX)
+}
+
+fn offset_query(page: &OffsetPage, limit: i64) -> Query {
+    order_by(
         live_matching("SELECT c.id AS id", page.filter.as_ref()),
         page.sort,
         page.order,
     )
     .sql(" LIMIT ? OFFSET ?")
-    .bind::<BigInt, _>(i64::from(page.limit))
-    .bind::<BigInt, _>(offset)
-    .load(conn)
-    .map_err(db)?;
-    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-    let contacts = load_contacts(conn, &ids)?;
-    Ok((contacts, u64::try_from(total).unwrap_or(0)))
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset_param(page.offset))
 }
 
 pub fn after(conn: &mut SqliteConnection, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {

@@ -1,0 +1,95 @@
+//! Deep page/limit pages, which start from remembered list positions, answer exactly what a
+//! plain OFFSET over the list answers: in every sort and order, after deletes, and after a
+//! change made through another connection pool (another process, such as an import).
+
+use contacts_core::{
+    ContactKey, Directory, FilterField, FilterNode, NewContact, OffsetPage, Operator, Order,
+    SortKey,
+};
+use contacts_store::{PoolOptions, SqliteStore};
+
+const CONTACTS: u64 = 3_000;
+
+fn seeded(url: &str) -> SqliteStore {
+    let store = SqliteStore::open(url, PoolOptions::default()).expect("opens");
+    // Names repeat, so the name orders lean on the id to break ties.
+    let batch = (0..CONTACTS)
+        .map(|n| {
+            let contact = NewContact::named(format!("F{}", n % 7), format!("L{}", n % 13));
+            (contact, None)
+        })
+        .collect();
+    store.bulk_insert_contacts(batch).expect("seeds");
+    store
+}
+
+fn page(sort: SortKey, order: Order, offset: u64, filter: Option<FilterNode>) -> OffsetPage {
+    OffsetPage {
+        filter,
+        sort,
+        order,
+        limit: 25,
+        offset,
+    }
+}
+
+fn ids(store: &SqliteStore, page: &OffsetPage) -> (Vec<i64>, u64) {
+    let (contacts, total) = store.list_contacts_by_offset(page).expect("page");
+    (contacts.into_iter().map(|c| c.id).collect(), total)
+}
+
+/// The same page through a filter that matches every live contact: the plain OFFSET path.
+fn plain_ids(store: &SqliteStore, sort: SortKey, order: Order, offset: u64) -> (Vec<i64>, u64) {
+    let everyone = FilterNode::test(FilterField::Status, Operator::Equals, vec!["active".into()]);
+    ids(store, &page(sort, order, offset, Some(everyone)))
+}
+
+fn assert_pages_agree(store: &SqliteStore, offsets: &[u64]) {
+    for sort in [
+        SortKey::Id,
+        SortKey::Name,
+        SortKey::FirstName,
+        SortKey::CreatedAt,
+    ] {
+        for order in [Order::Asc, Order::Desc] {
+            for &offset in offsets {
+                let deep = ids(store, &page(sort, order, offset, None));
+                let plain = plain_ids(store, sort, order, offset);
+                assert_eq!(deep, plain, "{sort:?} {order:?} offset {offset}");
+            }
+        }
+    }
+}
+
+#[test]
+fn deep_pages_match_a_plain_offset_through_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("contacts.db").display().to_string();
+    let store = seeded(&url);
+    let offsets = [0, 1023, 1024, 1025, 2047, 2048, 2990, 2999, 3000, 5000];
+    assert_pages_agree(&store, &offsets);
+    let (first, total) = ids(&store, &page(SortKey::Id, Order::Asc, 2048, None));
+    assert_eq!(total, CONTACTS);
+    assert_eq!(first.first(), Some(&2049));
+
+    // Deleting rows before a remembered position moves every later row up.
+    for id in [3, 700, 1500] {
+        store.delete_contact(&ContactKey::Id(id)).expect("deletes");
+    }
+    assert_pages_agree(&store, &offsets);
+    let (after_deletes, total) = ids(&store, &page(SortKey::Id, Order::Asc, 2048, None));
+    assert_eq!(total, CONTACTS - 3);
+    assert_eq!(after_deletes.first(), Some(&2052));
+
+    // A change through another pool (as `contacts-gateway import` makes) is seen as well.
+    let other_process = SqliteStore::open(&url, PoolOptions::default()).expect("opens again");
+    for id in [10, 20] {
+        other_process
+            .delete_contact(&ContactKey::Id(id))
+            .expect("deletes");
+    }
+    let (after_other, total) = ids(&store, &page(SortKey::Id, Order::Asc, 2048, None));
+    assert_eq!(total, CONTACTS - 5);
+    assert_eq!(after_other.first(), Some(&2054));
+    assert_pages_agree(&store, &offsets);
+}
