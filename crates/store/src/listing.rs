@@ -93,16 +93,13 @@ pub fn by_offset(
             let query = match start {
                 // Deep in the list: from the remembered row before the block, step over the
                 // rest of the offset only.
-                Some((position, before)) => keyset_query(
-                    "SELECT c.id AS id",
-                    &KeysetPage {
-                        filter: None,
-                        sort: page.sort,
-                        order: page.order,
-                        limit: page.limit,
-                        after: Some(before),
-                    },
-                )?
+                Some((position, before)) => keyset_query(&KeysetPage {
+                    filter: None,
+                    sort: page.sort,
+                    order: page.order,
+                    limit: page.limit,
+                    after: Some(before),
+                })?
                 .sql(" OFFSET ?")
                 .bind::<BigInt, _>(offset_param(page.offset - position)),
                 None => offset_query(page, limit),
@@ -141,7 +138,7 @@ fn offset_query(page: &OffsetPage, limit: i64) -> Query {
 pub fn after(conn: &mut SqliteConnection, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
     let query = match attribute_walk(page) {
         Some(query) => query,
-        None => keyset_query("SELECT c.id AS id", page)?,
+        None => keyset_query(page)?,
     };
     let ids: Vec<IdRow> = query.load(conn).map_err(db)?;
     let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
@@ -184,28 +181,44 @@ fn attribute_walk(page: &KeysetPage) -> Option<Query> {
     )
 }
 
-fn keyset_query(head: &str, page: &KeysetPage) -> Result<Query, CoreError> {
-    let mut query = live_matching(head, page.filter.as_ref());
-    if let Some((value, id)) = &page.after {
-        let comparison = match page.order {
-            Order::Asc => ">",
-            Order::Desc => "<",
-        };
-        query = match (page.sort, value) {
-            (SortKey::Id, _) => query
+/// The ids of a page strictly after `page.after` in (sort value, id) order.
+///
+/// After a text value, the page is two ordered runs merged: the rest of the contacts sharing
+/// that value (`= value AND id > after`), then those past it (`> value`). SQLite uses a row
+/// value `(value, id) > (?, ?)` to seek on the value only (not on the id, which is the rowid),
+/// so a page after the 40 000th "Rob" would step over 40 000 index entries first; each run
+/// here is one seek in the sort index.
+fn keyset_query(page: &KeysetPage) -> Result<Query, CoreError> {
+    let head = "SELECT c.id AS id";
+    let (comparison, direction) = match page.order {
+        Order::Asc => (">", "ASC"),
+        Order::Desc => ("<", "DESC"),
+    };
+    let query = match (&page.after, page.sort) {
+        (None, sort) => order_by(live_matching(head, page.filter.as_ref()), sort, page.order),
+        (Some((_, id)), SortKey::Id) => order_by(
+            live_matching(head, page.filter.as_ref())
                 .sql(format!(" AND c.id {comparison} ?"))
                 .bind::<BigInt, _>(*id),
-            (sort, SortValue::Text(text)) => query
-                .sql(format!(
-                    " AND ({}, c.id) {comparison} (?, ?)",
-                    sort_column(sort)
-                ))
-                .bind::<Text, _>(text.clone())
-                .bind::<BigInt, _>(*id),
-            (_, SortValue::Int(_)) => return Err(CoreError::InvalidCursor),
-        };
-    }
-    Ok(order_by(query, page.sort, page.order)
+            SortKey::Id,
+            page.order,
+        ),
+        (Some((SortValue::Text(value), id)), sort) => {
+            let column = sort_column(sort);
+            let run_head = format!("{head}, {column} AS sort_value");
+            live_matching(&run_head, page.filter.as_ref())
+                .sql(format!(" AND {column} = ? AND c.id {comparison} ?"))
+                .bind::<Text, _>(value.clone())
+                .bind::<BigInt, _>(*id)
+                .sql(" UNION ALL ")
+                .append(live_matching(&run_head, page.filter.as_ref()))
+                .sql(format!(" AND {column} {comparison} ?"))
+                .bind::<Text, _>(value.clone())
+                .sql(format!(" ORDER BY sort_value {direction}, id {direction}"))
+        }
+        (Some((SortValue::Int(_), _)), _) => return Err(CoreError::InvalidCursor),
+    };
+    Ok(query
         .sql(" LIMIT ?")
         .bind::<BigInt, _>(i64::from(page.limit)))
 }
@@ -218,7 +231,7 @@ mod tests {
     use crate::statement::query_plan;
 
     fn plan(page: KeysetPage) -> Vec<String> {
-        query_plan(keyset_query("SELECT c.id AS id", &page).expect("query"))
+        query_plan(keyset_query(&page).expect("query"))
     }
 
     fn page(
@@ -337,6 +350,18 @@ mod tests {
             "{deep_by_name:?}"
         );
         assert_no_full_scan(&deep_by_name);
+        assert!(
+            deep_by_name
+                .iter()
+                .all(|step| !step.contains("TEMP B-TREE")),
+            "the two runs merge in index order: {deep_by_name:?}"
+        );
+        assert!(
+            deep_by_name
+                .iter()
+                .any(|step| step.contains("(name_key=? AND id>?)")),
+            "the run sharing the value seeks on the id too: {deep_by_name:?}"
+        );
 
         let deep_by_created = plan(page(
             None,

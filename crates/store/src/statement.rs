@@ -59,6 +59,14 @@ impl Statement {
         self
     }
 
+    /// Appends another statement's text and values after this one's.
+    pub fn append(mut self, other: Statement) -> Self {
+        self.sql.push_str(&other.sql);
+        self.binds.extend(other.binds);
+        self.cacheable &= other.cacheable;
+        self
+    }
+
     /// Binds ids as one JSON array, for `IN (SELECT value FROM json_each(?))`: one text for any
     /// number of ids, where an `IN (?, ?, …)` list would change the statement with each length.
     pub fn bind_ids(self, ids: &[i64]) -> Self {
