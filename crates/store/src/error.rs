@@ -15,6 +15,8 @@ pub enum StoreError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("cannot migrate the database: {0}")]
     Migration(String),
+    #[error("cannot start the store's writer thread: {0}")]
+    Writer(std::io::Error),
 }
 
 /// Any Diesel failure inside an operation. Rule breaches a caller can cause are found by the
@@ -26,20 +28,31 @@ pub(crate) fn db(err: diesel::result::Error) -> CoreError {
 /// Carries a core error through Diesel's transaction API, which needs `From<diesel::Error>`.
 pub(crate) struct TxError(CoreError);
 
+impl TxError {
+    pub(crate) fn from_core(err: CoreError) -> Self {
+        TxError(err)
+    }
+
+    pub(crate) fn into_core(self) -> CoreError {
+        self.0
+    }
+}
+
 impl From<diesel::result::Error> for TxError {
     fn from(err: diesel::result::Error) -> Self {
         TxError(db(err))
     }
 }
 
-/// Runs `work` in an IMMEDIATE transaction: the write lock is taken up front, so concurrent
-/// writers queue (up to the busy timeout) instead of failing half-way; any error rolls back.
+/// Runs `work` as one unit: a transaction of its own, or a savepoint inside the one already
+/// open (every write runs inside the writer's batch transaction, see writer.rs); any error
+/// rolls back what `work` did, and only that.
 pub(crate) fn write<T>(
     conn: &mut diesel::sqlite::SqliteConnection,
     work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
-    conn.immediate_transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
-        .map_err(|TxError(err)| err)
+    conn.transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
+        .map_err(TxError::into_core)
 }
 
 /// Runs `work` in one read (DEFERRED) transaction: every statement sees the same snapshot, and
@@ -49,6 +62,5 @@ pub(crate) fn read<T>(
     conn: &mut diesel::sqlite::SqliteConnection,
     work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
-    conn.transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
-        .map_err(|TxError(err)| err)
+    write(conn, work)
 }

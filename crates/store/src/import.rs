@@ -48,7 +48,7 @@ pub fn run(
     dry_run: bool,
 ) -> Result<ImportOutcome, CoreError> {
     let started_at = Timestamp::now().to_text();
-    let result = conn.immediate_transaction::<ImportOutcome, Failure, _>(|conn| {
+    let result = conn.transaction::<ImportOutcome, Failure, _>(|conn| {
         let mut summary = ImportSummary::default();
         let mut rejected_rows = Vec::new();
         let mut seen_ids: Vec<i64> = Vec::new();

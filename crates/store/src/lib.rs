@@ -1,7 +1,7 @@
 //! contacts-store: the SQLite store behind every dialect. It owns the schema, the embedded
 //! migrations and the connection pool, and implements the operations `contacts-core` declares.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 mod accounts;
 mod bulk;
@@ -16,6 +16,7 @@ mod pool;
 mod positions;
 pub mod schema;
 mod statement;
+mod writer;
 
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
@@ -30,9 +31,10 @@ pub use pool::{migrate_down_all, DbPool, PoolOptions};
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: DbPool,
-    /// Writers queue here, in this process, rather than in SQLite's busy handler, whose sleeps
-    /// (up to 100 ms each) would be what a write waits for under load.
-    write_lock: Arc<Mutex<()>>,
+    /// Every write of this process, committed in batches on one thread. Writers queue here,
+    /// not in SQLite's busy handler, whose sleeps (up to 100 ms each) would be what a write
+    /// waits for under load.
+    writer: Arc<writer::Writer>,
     /// Sparse positions in the unfiltered list, for deep page/limit requests.
     positions: Arc<positions::ListPositions>,
 }
@@ -47,9 +49,10 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `url`, migrates it, and pools connections.
     pub fn open(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
         let pool = pool::open_pool(url, options)?;
+        let writer = writer::Writer::start(pool.clone()).map_err(StoreError::Writer)?;
         Ok(SqliteStore {
             pool,
-            write_lock: Arc::new(Mutex::new(())),
+            writer: Arc::new(writer),
             positions: Arc::default(),
         })
     }
@@ -70,21 +73,20 @@ impl SqliteStore {
         error::read(&mut *self.conn()?, work)
     }
 
-    /// Runs a write with this process's writer lock held.
-    fn writing<T>(
+    /// Runs a write on the writer thread, answering once its batch has committed.
+    fn writing<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
+        work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>
+            + Send
+            + 'static,
     ) -> Result<T, CoreError> {
-        let _turn = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        work(&mut *self.conn()?)
+        self.writer.write(work)
     }
 
     /// Bulk path: creates accounts with these names, answering their ids in order.
     pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
-        self.writing(|conn| bulk::insert_accounts(conn, names))
+        let names = names.to_vec();
+        self.writing(move |conn| bulk::insert_accounts(conn, &names))
     }
 
     /// Bulk path: inserts contacts, each with its account id, in one transaction. The input must
@@ -93,7 +95,7 @@ impl SqliteStore {
         &self,
         batch: Vec<(NewContact, Option<i64>)>,
     ) -> Result<usize, CoreError> {
-        self.writing(|conn| bulk::insert_contacts(conn, batch))
+        self.writing(move |conn| bulk::insert_contacts(conn, batch))
     }
 
     /// Emails waiting in the outbox, oldest first: (recipient, subject, body).
@@ -135,7 +137,8 @@ impl Directory for SqliteStore {
         key_hash: &str,
         read_only: bool,
     ) -> Result<KeyRecord, CoreError> {
-        self.writing(|conn| keys::create(conn, name, key_hash, read_only))
+        let (name, key_hash) = (name.to_owned(), key_hash.to_owned());
+        self.writing(move |conn| keys::create(conn, &name, &key_hash, read_only))
     }
 
     fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError> {
@@ -143,7 +146,8 @@ impl Directory for SqliteStore {
     }
 
     fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError> {
-        self.writing(|conn| keys::revoke(conn, name))
+        let name = name.to_owned();
+        self.writing(move |conn| keys::revoke(conn, &name))
     }
 
     fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
@@ -155,7 +159,7 @@ impl Directory for SqliteStore {
     }
 
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
-        self.writing(|conn| contacts::create(conn, contact))
+        self.writing(move |conn| contacts::create(conn, contact))
     }
 
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
@@ -167,15 +171,18 @@ impl Directory for SqliteStore {
         key: &ContactKey,
         changes: ContactChanges,
     ) -> Result<Contact, CoreError> {
-        self.writing(|conn| contacts::update(conn, key, changes))
+        let key = key.clone();
+        self.writing(move |conn| contacts::update(conn, &key, changes))
     }
 
     fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
-        self.writing(|conn| contacts::delete(conn, key))
+        let key = key.clone();
+        self.writing(move |conn| contacts::delete(conn, &key))
     }
 
     fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError> {
-        self.writing(|conn| contacts::set_account_owner(conn, key))
+        let key = key.clone();
+        self.writing(move |conn| contacts::set_account_owner(conn, &key))
     }
 
     fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
@@ -191,7 +198,7 @@ impl Directory for SqliteStore {
         account: NewAccount,
         owner: Option<NewContact>,
     ) -> Result<(Account, Option<Contact>), CoreError> {
-        self.writing(|conn| accounts::create(conn, account, owner))
+        self.writing(move |conn| accounts::create(conn, account, owner))
     }
 
     fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
@@ -203,7 +210,8 @@ impl Directory for SqliteStore {
         key: &AccountKey,
         changes: AccountChanges,
     ) -> Result<Account, CoreError> {
-        self.writing(|conn| accounts::update(conn, key, changes))
+        let key = key.clone();
+        self.writing(move |conn| accounts::update(conn, &key, changes))
     }
 
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
@@ -217,6 +225,7 @@ impl Directory for SqliteStore {
         prune: bool,
         dry_run: bool,
     ) -> Result<ImportOutcome, CoreError> {
-        self.writing(|conn| import::run(conn, source, rows, prune, dry_run))
+        let source = source.to_owned();
+        self.writing(move |conn| import::run(conn, &source, rows, prune, dry_run))
     }
 }

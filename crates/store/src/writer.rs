@@ -1,0 +1,124 @@
+//! The store's one writer: every write of this process runs on one thread, and the writes that
+//! queue while a transaction commits go together in the next one (group commit), each inside
+//! its own savepoint, so one write's failure rolls back that write alone.
+//!
+//! SQLite has one writer at a time anyway. Committing each write on its own paid, per write,
+//! the commit itself, the flush of the search index's pending terms and the WAL frames of
+//! every page the write touched; a batch pays them once. A caller still gets its answer only
+//! after the batch's COMMIT, so a 2xx still means the row is committed.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Mutex;
+
+use contacts_core::CoreError;
+use diesel::sqlite::SqliteConnection;
+
+use crate::error::TxError;
+use crate::pool::DbPool;
+
+/// Most writes in one transaction: bounds how long the first of them waits for the last.
+const MOST_PER_BATCH: usize = 64;
+
+/// One queued write, type-erased so writes of any result type share the queue.
+trait Job: Send {
+    /// Runs the write inside the batch's transaction, in a savepoint of its own.
+    fn run(&mut self, conn: &mut SqliteConnection);
+    /// Answers the caller once the batch's COMMIT (or its failure) is known.
+    fn finish(self: Box<Self>, committed: Result<(), CoreError>);
+}
+
+struct Pending<T, F> {
+    work: Option<F>,
+    outcome: Option<Result<T, CoreError>>,
+    reply: SyncSender<Result<T, CoreError>>,
+}
+
+impl<T, F> Job for Pending<T, F>
+where
+    T: Send,
+    F: FnOnce(&mut SqliteConnection) -> Result<T, CoreError> + Send,
+{
+    fn run(&mut self, conn: &mut SqliteConnection) {
+        if let Some(work) = self.work.take() {
+            self.outcome = Some(crate::error::write(conn, work));
+        }
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), CoreError>) {
+        let answer = match (committed, self.outcome) {
+            (Ok(()), Some(outcome)) => outcome,
+            (Ok(()), None) => Err(CoreError::internal("a queued write never ran")),
+            (Err(err), _) => Err(err),
+        };
+        // The caller may be gone (its request cancelled); the write's fate is settled anyway.
+        let _ = self.reply.send(answer);
+    }
+}
+
+pub struct Writer {
+    queue: Mutex<Sender<Box<dyn Job>>>,
+}
+
+impl Writer {
+    /// Starts the writer thread over this pool.
+    pub fn start(pool: DbPool) -> std::io::Result<Writer> {
+        let (queue, jobs) = channel::<Box<dyn Job>>();
+        std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || write_batches(&pool, &jobs))?;
+        Ok(Writer {
+            queue: Mutex::new(queue),
+        })
+    }
+
+    /// Queues `work` and blocks the calling (blocking-pool) thread until its batch commits.
+    pub fn write<T, F>(&self, work: F) -> Result<T, CoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteConnection) -> Result<T, CoreError> + Send + 'static,
+    {
+        let (reply, answer) = sync_channel(1);
+        let job = Box::new(Pending {
+            work: Some(work),
+            outcome: None,
+            reply,
+        });
+        self.queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .send(job)
+            .map_err(|_| CoreError::internal("the store's writer has stopped"))?;
+        answer
+            .recv()
+            .map_err(|_| CoreError::internal("the store's writer dropped a write"))?
+    }
+}
+
+/// The writer thread: takes the first queued write and every one queued behind it, up to
+/// `MOST_PER_BATCH`, runs them in one IMMEDIATE transaction, and answers them all. Ends when
+/// the store (the queue's sender) is dropped.
+fn write_batches(pool: &DbPool, jobs: &Receiver<Box<dyn Job>>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        batch.extend(jobs.try_iter().take(MOST_PER_BATCH - 1));
+        let committed = commit(pool, &mut batch);
+        for job in batch {
+            job.finish(committed.clone());
+        }
+    }
+}
+
+fn commit(pool: &DbPool, batch: &mut [Box<dyn Job>]) -> Result<(), CoreError> {
+    let mut conn = pool.get().map_err(CoreError::internal)?;
+    conn.immediate_transaction::<(), TxError, _>(|conn| {
+        for job in batch.iter_mut() {
+            // A panic inside one write leaves its savepoint open: give up the whole batch
+            // (Diesel marks the connection broken, so the pool discards it).
+            catch_unwind(AssertUnwindSafe(|| job.run(conn)))
+                .map_err(|_| TxError::from_core(CoreError::internal("a write panicked")))?;
+        }
+        Ok(())
+    })
+    .map_err(TxError::into_core)
+}
