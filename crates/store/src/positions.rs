@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use contacts_core::{CoreError, Order, SortKey, SortValue};
 use diesel::prelude::*;
@@ -19,6 +20,11 @@ use crate::statement::Statement;
 /// Rows between two remembered positions: the most a deep page steps over.
 pub const SPACING: u64 = 1024;
 
+/// Re-reading the list costs a walk over all of it, more than one deep OFFSET; under a steady
+/// stream of writes (each one a new version) the list is re-read at most this often, and pages
+/// in between take the plain OFFSET.
+const REREAD_AT_MOST_EVERY: Duration = Duration::from_secs(1);
+
 /// A block's position in the list, and the (sort value, id) of the row just before it.
 pub type BlockStart = (u64, (SortValue, i64));
 
@@ -29,6 +35,7 @@ pub struct ListPositions {
 
 struct Marks {
     version: i64,
+    taken_at: Instant,
     /// `rows[j]` is the row at position `(j + 1) * SPACING - 1`, the last before block `j + 1`.
     rows: Vec<(SortValue, i64)>,
 }
@@ -65,9 +72,18 @@ impl ListPositions {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let marks = match lists.get(&(sort, order)) {
             Some(marks) if marks.version == version => marks,
+            Some(stale) if stale.taken_at.elapsed() < REREAD_AT_MOST_EVERY => return Ok(None),
             _ => {
                 let rows = take_marks(conn, sort, order)?;
-                lists.insert((sort, order), Marks { version, rows });
+                let taken_at = Instant::now();
+                lists.insert(
+                    (sort, order),
+                    Marks {
+                        version,
+                        taken_at,
+                        rows,
+                    },
+                );
                 &lists[&(sort, order)]
             }
         };
