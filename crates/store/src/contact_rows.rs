@@ -15,7 +15,7 @@ use crate::error::db;
 use crate::schema::contacts;
 use crate::statement::Statement;
 
-#[derive(Debug, Queryable, Selectable, QueryableByName)]
+#[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = contacts)]
 pub struct ContactRow {
     pub id: i64,
@@ -85,21 +85,26 @@ fn time(text: &str) -> Timestamp {
     Timestamp::parse(text).unwrap_or_else(Timestamp::now)
 }
 
-/// One row of a contact's emails, phones, external ids or attributes.
-#[derive(QueryableByName)]
+/// One row of a contact's emails, phones, external ids or attributes, in the columns' order.
+#[derive(Queryable)]
 struct ChildRow {
-    #[diesel(sql_type = BigInt)]
     contact_id: i64,
     /// `email`, `phone`, `external`, or `attr:<kind>`.
-    #[diesel(sql_type = Text)]
     kind: String,
+    /// Orders attributes by key; empty for the others.
+    _sort_key: String,
+    _position: i64,
     /// The email, phone, external id, or attribute key.
-    #[diesel(sql_type = Text)]
     a: String,
     /// The external id's label, or the attribute's value.
-    #[diesel(sql_type = Nullable<Text>)]
     b: Option<String>,
 }
+
+type ChildRowSql = (BigInt, Text, Text, BigInt, Text, Nullable<Text>);
+
+/// The SQL types of `ContactRow`'s columns, in its fields' order (as its `Selectable` says).
+type ContactRowSql =
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ContactRow, diesel::sqlite::Sqlite>>;
 
 /// The statements that load contacts, for one id (`= ?`) or a set of ids bound as one JSON
 /// array; each is prepared once per connection. The ids are bound once per table.
@@ -149,7 +154,10 @@ fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRo
     } else {
         SET_OF_IDS.1
     };
-    with_ids(sql, ids, 4).load(conn).map_err(db)
+    with_ids(sql, ids, 4)
+        .returning::<ChildRowSql>()
+        .load(conn)
+        .map_err(db)
 }
 
 /// The live contact rows with these ids, in no particular order.
@@ -159,7 +167,10 @@ fn load_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ContactRow>
     } else {
         SET_OF_IDS.0
     };
-    with_ids(sql, ids, 1).load(conn).map_err(db)
+    with_ids(sql, ids, 1)
+        .returning::<ContactRowSql>()
+        .load(conn)
+        .map_err(db)
 }
 
 /// Loads the live contacts with these ids, in the order of `ids`.

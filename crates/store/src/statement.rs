@@ -3,6 +3,8 @@
 //! CPU). A `Statement` whose text comes from a bounded set is cached by that text; only text
 //! built from a client's filter tree is marked `uncached`, so clients cannot grow the cache.
 
+use std::marker::PhantomData;
+
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Text, Untyped};
 use diesel::sqlite::{Sqlite, SqliteConnection};
@@ -88,6 +90,16 @@ impl Statement {
         self
     }
 
+    /// Declares the SQL types of the result columns, so rows load by position into a
+    /// `Queryable` type instead of by name (a name look-up per column per row was a tenth of
+    /// a page's CPU).
+    pub fn returning<ST>(self) -> Returning<ST> {
+        Returning {
+            statement: self,
+            row: PhantomData,
+        }
+    }
+
     /// Text shaped by client input: prepared for this call only.
     pub fn uncached(mut self) -> Self {
         self.cacheable = false;
@@ -134,6 +146,30 @@ impl Query for Statement {
 }
 
 impl RunQueryDsl<SqliteConnection> for Statement {}
+
+/// A `Statement` whose result columns have the SQL types `ST`, in order.
+#[derive(Debug, Clone)]
+pub struct Returning<ST> {
+    statement: Statement,
+    row: PhantomData<ST>,
+}
+
+impl<ST> QueryFragment<Sqlite> for Returning<ST> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        self.statement.walk_ast(out)
+    }
+}
+
+impl<ST> QueryId for Returning<ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST> Query for Returning<ST> {
+    type SqlType = ST;
+}
+
+impl<ST> RunQueryDsl<SqliteConnection> for Returning<ST> {}
 
 /// `EXPLAIN QUERY PLAN` of a statement on a fresh, migrated database: the plan tests' one tool.
 #[cfg(test)]

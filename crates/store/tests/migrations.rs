@@ -93,9 +93,9 @@ struct CompileOption {
 }
 
 /// `.cargo/config.toml` builds the bundled SQLite without the global page-cache and
-/// memory-statistics mutexes, and with a plan that does not depend on bound values (so cached
-/// statements are not re-prepared); a build that lost those flags would still pass every other
-/// test while running at a fraction of the speed.
+/// memory-statistics mutexes and the per-connection one, and with a plan that does not depend
+/// on bound values (so cached statements are not re-prepared); a build that lost those flags
+/// would still pass every other test while running at a fraction of the speed.
 #[test]
 fn sqlite_is_built_with_the_projects_flags() {
     let dir = tempfile::tempdir().expect("temp dir");
