@@ -6,20 +6,12 @@
 //! the commit itself, the flush of the search index's pending terms and the WAL frames of
 //! every page the write touched; a batch pays them once. A caller still gets its answer only
 //! after the batch's COMMIT, so a 2xx still means the row is committed.
-//!
-//! Checkpoints (copying the WAL back into the database file, with an fsync) run on a thread of
-//! their own a quarter of a second after writes, PASSIVE, beside the writer. SQLite's own
-//! checkpoint inside the COMMIT that crosses 1 000 WAL pages still runs, so the WAL restarts
-//! from its beginning and stays small, but finds little left to copy: the batch waiting on it
-//! no longer waits for a whole checkpoint (create p99 47 -> 12 ms).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Mutex;
-use std::time::Duration;
 
 use contacts_core::CoreError;
-use diesel::connection::SimpleConnection;
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::TxError;
@@ -27,9 +19,6 @@ use crate::pool::DbPool;
 
 /// Most writes in one transaction: bounds how long the first of them waits for the last.
 const MOST_PER_BATCH: usize = 64;
-
-/// How long after a commit the checkpointer runs, gathering the commits in between.
-const CHECKPOINT_AFTER: Duration = Duration::from_millis(250);
 
 /// One queued write, type-erased so writes of any result type share the queue.
 trait Job: Send {
@@ -72,18 +61,12 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer and checkpointer threads over this pool. Both end when the writer is
-    /// dropped.
+    /// Starts the writer thread over this pool.
     pub fn start(pool: DbPool) -> std::io::Result<Writer> {
         let (queue, jobs) = channel::<Box<dyn Job>>();
-        let (committed, commits) = channel::<()>();
-        let checkpoint_pool = pool.clone();
-        std::thread::Builder::new()
-            .name("store-checkpoint".into())
-            .spawn(move || checkpoint_after_commits(&checkpoint_pool, &commits))?;
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || write_batches(&pool, &jobs, &committed))?;
+            .spawn(move || write_batches(&pool, &jobs))?;
         Ok(Writer {
             queue: Mutex::new(queue),
         })
@@ -115,15 +98,11 @@ impl Writer {
 /// The writer thread: takes the first queued write and every one queued behind it, up to
 /// `MOST_PER_BATCH`, runs them in one IMMEDIATE transaction, and answers them all. Ends when
 /// the store (the queue's sender) is dropped.
-fn write_batches(pool: &DbPool, jobs: &Receiver<Box<dyn Job>>, checkpointer: &Sender<()>) {
+fn write_batches(pool: &DbPool, jobs: &Receiver<Box<dyn Job>>) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter().take(MOST_PER_BATCH - 1));
         let committed = commit(pool, &mut batch);
-        if committed.is_ok() {
-            // Only fails once the checkpointer is gone, which is then nobody's concern.
-            let _ = checkpointer.send(());
-        }
         for job in batch {
             job.finish(committed.clone());
         }
@@ -142,23 +121,4 @@ fn commit(pool: &DbPool, batch: &mut [Box<dyn Job>]) -> Result<(), CoreError> {
         Ok(())
     })
     .map_err(TxError::into_core)
-}
-
-/// The checkpointer thread: after a commit, waits `CHECKPOINT_AFTER` for more, then runs a
-/// PASSIVE checkpoint, which never blocks the writer or a reader.
-fn checkpoint_after_commits(pool: &DbPool, commits: &Receiver<()>) {
-    while commits.recv().is_ok() {
-        std::thread::sleep(CHECKPOINT_AFTER);
-        while commits.try_recv().is_ok() {}
-        let outcome = pool
-            .get()
-            .map_err(|err| err.to_string())
-            .and_then(|mut conn| {
-                conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE)")
-                    .map_err(|err| err.to_string())
-            });
-        if let Err(err) = outcome {
-            log::warn!("WAL checkpoint failed (it will be retried after the next write): {err}");
-        }
-    }
 }

@@ -75,31 +75,3 @@ fn a_failing_write_rolls_back_alone_in_its_batch() {
         assert_eq!(contact.phones.len(), 1, "{contact:?}");
     }
 }
-
-/// Below SQLite's automatic checkpoint (1 000 WAL pages), the store's checkpointer thread is
-/// what moves committed pages from the WAL into the database file: without it, the file would
-/// not grow until the WAL reached that size.
-#[test]
-fn committed_writes_reach_the_database_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("contacts.db");
-    let store =
-        SqliteStore::open(&path.display().to_string(), PoolOptions::default()).expect("opens");
-    let before = std::fs::metadata(&path).expect("database file").len();
-    let batch = (0..200)
-        .map(|n| {
-            let mut contact = NewContact::named(format!("C{n}"), "Checkpoint");
-            contact.email = Some(format!("c{n}@checkpoint.example"));
-            (contact, None)
-        })
-        .collect();
-    store.bulk_insert_contacts(batch).expect("writes");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::fs::metadata(&path).expect("database file").len() <= before {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "nothing was checkpointed into the database file"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
