@@ -98,6 +98,18 @@ impl SqliteStore {
         self.writing(move |conn| bulk::insert_contacts(conn, batch))
     }
 
+    /// Merges the search index's segments into one. After a bulk load, the index holds many
+    /// segments whose merging the next ordinary writes would otherwise pay for (about 2 s
+    /// here at 1 000 000 contacts).
+    pub fn optimize_search_index(&self) -> Result<(), CoreError> {
+        self.writing(|conn| {
+            use diesel::connection::SimpleConnection;
+            // SQLite-specific: FTS5's own command, written as an insert into the table.
+            conn.batch_execute("INSERT INTO contact_search(contact_search) VALUES ('optimize')")
+                .map_err(error::db)
+        })
+    }
+
     /// Emails waiting in the outbox, oldest first: (recipient, subject, body).
     pub fn outbox(&self) -> Result<Vec<(String, String, String)>, CoreError> {
         use diesel::prelude::*;

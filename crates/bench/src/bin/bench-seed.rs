@@ -1,5 +1,5 @@
 //! Seeds a fresh database with N contacts spread over accounts (one per 20 contacts), through the
-//! store's bulk path, and prints how long it took as JSON.
+//! store's bulk path, merges its search index, and prints how long it took as JSON.
 
 use std::time::Instant;
 
@@ -39,6 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         store.bulk_insert_contacts(batch)?;
         next = end;
     }
+    // Part of building the database: without it, the first creates served pay the search
+    // index's merge work left over from the bulk load (create p99 163 ms instead of 8).
+    store.optimize_search_index()?;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{}",
