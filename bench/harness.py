@@ -93,10 +93,13 @@ request = function()
   end
   return wrk.format("GET", paths[math.random(#paths)], headers, nil)
 end
+"""
 
+# Appended to every wrk script: prints the figures as one JSON line.
+REPORT_LUA = """
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('BENCH {{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"non2xx":%d}}\\n',
+  io.write(string.format('BENCH {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"non2xx":%d}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.connect + e.read + e.write + e.timeout, e.status))
 end
@@ -107,7 +110,8 @@ def lua_table(items):
     return "{" + ",".join(lua_string(i) for i in items) + "}"
 
 
-def run_wrk(base, scenario, args, workdir):
+def scenario_script(scenario):
+    """The wrk script of a GET, create or mix scenario."""
     headers = {"Content-Type": "application/json"}
     if scenario.get("key"):
         headers["Authorization"] = "Bearer " + scenario["key"]
@@ -119,10 +123,15 @@ def run_wrk(base, scenario, args, workdir):
         WRITE_SHARE=scenario.get("write_share", 0.0),
         WRITE_PATH=lua_string(scenario.get("write_path", "/")),
     )
+    return script + REPORT_LUA
+
+
+def wrk(url, script, args, workdir):
+    """Runs wrk with this script against `url` and reads the figures REPORT_LUA prints."""
     path = os.path.join(workdir, "scenario.lua")
     with open(path, "w") as f:
         f.write(script)
-    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s", "-s", path, base]
+    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s", "-s", path, url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(l for l in output.splitlines() if l.startswith("BENCH "))
     raw = json.loads(line[len("BENCH "):])
@@ -156,10 +165,12 @@ def peak_rss_mib(pid):
 
 
 def measure(name, base, scenario, args, workdir, pid):
+    return measure_script(name, base, scenario_script(scenario), args, workdir, pid)
+
+
+def measure_script(name, url, script, args, workdir, pid):
     reset_peak_rss(pid)
-    result = run_wrk(base, scenario, args, workdir)
-    result["peak_rss_mib"] = peak_rss_mib(pid)
-    result["scenario"] = name
+    result = {"scenario": name, **wrk(url, script, args, workdir), "peak_rss_mib": peak_rss_mib(pid)}
     log(f"  {name:<40} {result['requests_per_second']:>10.0f} req/s  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  errors {result['errors']}")
     return result
 
@@ -209,41 +220,17 @@ def gateway_scenarios(db, key, contacts):
     ]
 
 
-SEARCH_LUA_NOTE = "searches are POSTs: wrk sends them with a fixed body"
 
 
 def run_search(base, body, key, args, workdir, pid, name):
     # A fixed-body POST: wrk's own -s script with wrk.method/body is the simplest here.
-    script = os.path.join(workdir, "search.lua")
-    with open(script, "w") as f:
-        f.write(f"""
+    script = f"""
 wrk.method = "POST"
 wrk.body = {lua_string(body)}
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = {lua_string("Bearer " + key)}
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('BENCH {{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"socket_errors":%d,"non2xx":%d}}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
-end
-""")
-    reset_peak_rss(pid)
-    command = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.seconds}s", "-s", script, base + "/contacts/search"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    raw = json.loads(next(l for l in output.splitlines() if l.startswith("BENCH "))[len("BENCH "):])
-    seconds = raw["duration_us"] / 1e6
-    result = {
-        "scenario": name,
-        "requests_per_second": raw["requests"] / seconds if seconds else 0.0,
-        "p50_ms": raw["p50_us"] / 1000.0,
-        "p99_ms": raw["p99_us"] / 1000.0,
-        "requests": raw["requests"],
-        "errors": raw["socket_errors"] + raw["non2xx"],
-        "peak_rss_mib": peak_rss_mib(pid),
-    }
-    log(f"  {name:<40} {result['requests_per_second']:>10.0f} req/s  p50 {result['p50_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms  errors {result['errors']}")
-    return result
+""" + REPORT_LUA
+    return measure_script(name, base + "/contacts/search", script, args, workdir, pid)
 
 
 def start(command, env, cwd, stdout=subprocess.DEVNULL):
