@@ -3,6 +3,7 @@
 //! CPU). A `Statement` whose text comes from a bounded set is cached by that text; only text
 //! built from a client's filter tree is marked `uncached`, so clients cannot grow the cache.
 
+use std::fmt::Write as _;
 use std::marker::PhantomData;
 
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
@@ -78,7 +79,8 @@ impl Statement {
             if index > 0 {
                 json.push(',');
             }
-            json.push_str(&id.to_string());
+            // Writing into a String cannot fail.
+            let _ = write!(json, "{id}");
         }
         json.push(']');
         self.bind::<Text, _>(json)

@@ -9,7 +9,6 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
-use std::sync::Mutex;
 
 use contacts_core::CoreError;
 use diesel::sqlite::SqliteConnection;
@@ -57,7 +56,7 @@ where
 }
 
 pub struct Writer {
-    queue: Mutex<Sender<Box<dyn Job>>>,
+    queue: Sender<Box<dyn Job>>,
 }
 
 impl Writer {
@@ -67,9 +66,7 @@ impl Writer {
         std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || write_batches(&pool, &jobs))?;
-        Ok(Writer {
-            queue: Mutex::new(queue),
-        })
+        Ok(Writer { queue })
     }
 
     /// Queues `work` and blocks the calling (blocking-pool) thread until its batch commits.
@@ -85,8 +82,6 @@ impl Writer {
             reply,
         });
         self.queue
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
             .send(job)
             .map_err(|_| CoreError::internal("the store's writer has stopped"))?;
         answer
