@@ -213,3 +213,87 @@ fn imports_apply_whole_or_not_at_all_and_csv_source_refuses_api_writes() {
         "Walt (api) and Carl (csv) remain"
     );
 }
+
+/// A contact the server has just answered (and so holds in memory) shows an import's change in
+/// every dialect: the server watches for writes by other processes.
+#[test]
+fn a_running_server_answers_what_an_import_changed() {
+    let server = Server::start(&[("CONTACTS__SYNC__SOURCE", "csv")]);
+    let key = server.bootstrap_key().expect("key");
+    let dir = server.path();
+    let import = |file: &str, text: &str, extra: &[&str]| {
+        std::fs::write(dir.join(file), text).expect("write csv");
+        let mut args = vec!["import", file];
+        args.extend_from_slice(extra);
+        let (status, stdout, _) = run_command(&dir, &[("CONTACTS__SYNC__SOURCE", "csv")], &args);
+        assert!(status.success(), "{stdout}");
+    };
+    import(
+        "first.csv",
+        "external_id,email,first_name,last_name\n\
+         C-1,carl@example.com,Carl,Csv\n\
+         C-2,dora@example.com,Dora,Csv\n",
+        &[],
+    );
+    let paths_of = |first_name: &str| {
+        let found = server.request(
+            "GET",
+            &format!("/api/contacts?search={first_name}"),
+            Some(&key),
+            None,
+        );
+        let grow_id = found.body["data"][0]["id"].as_i64().expect("grow id");
+        let email = format!("{}@example.com", first_name.to_lowercase());
+        let search = json!({"filter": {"field": "email", "operator": "equals", "value": email}});
+        let pylon = server.request("POST", "/contacts/search", Some(&key), Some(&search));
+        let uid = pylon.body["data"][0]["id"]
+            .as_str()
+            .expect("uid")
+            .to_owned();
+        [
+            format!("/api/contacts/{grow_id}"),
+            format!("/contacts/{uid}"),
+            format!("/v1/contacts/{uid}"),
+        ]
+    };
+    let carl = paths_of("Carl");
+    let dora = paths_of("Dora");
+    let first_name = |reply: &crate::server::Reply| {
+        let contact = &reply.body["data"];
+        contact["first_name"]
+            .as_str()
+            .or_else(|| contact["name"].as_str())
+            .or_else(|| reply.body["first_name"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for path in carl.iter().chain(&dora) {
+        let reply = server.request("GET", path, Some(&key), None);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+    }
+
+    import(
+        "second.csv",
+        "external_id,email,first_name,last_name\nC-1,carl@example.com,Carlos,Csv\n",
+        &["--prune"],
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let names: Vec<String> = carl
+            .iter()
+            .map(|path| first_name(&server.request("GET", path, Some(&key), None)))
+            .collect();
+        let statuses: Vec<u16> = dora
+            .iter()
+            .map(|path| server.request("GET", path, Some(&key), None).status)
+            .collect();
+        if names.iter().all(|name| name.starts_with("Carlos")) && statuses == [404, 404, 404] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import was never seen: {names:?} {statuses:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

@@ -2,6 +2,7 @@
 //! one transaction: it happens whole or not at all.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::account::{Account, AccountChanges, AccountKey, NewAccount};
 use crate::auth::KeyRecord;
@@ -29,6 +30,16 @@ pub trait Directory: Send + Sync + 'static {
     // --- contacts
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError>;
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError>;
+    /// The contact if the store holds it in memory and no write has changed it since; never
+    /// touches the database, so it may be called on an async worker thread.
+    fn remembered_contact(&self, key: &ContactKey) -> Option<Arc<Contact>> {
+        let _ = key;
+        None
+    }
+    /// `get_contact`, shared: a store that keeps contacts in memory answers without a copy.
+    fn get_shared_contact(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
+        self.get_contact(key).map(Arc::new)
+    }
     fn update_contact(
         &self,
         key: &ContactKey,

@@ -54,6 +54,11 @@ impl Gateway {
         Arc::clone(&self.directory)
     }
 
+    /// The store, for calls that never block (such as `remembered_contact`).
+    pub fn directory_ref(&self) -> &dyn Directory {
+        self.directory.as_ref()
+    }
+
     pub fn sync_source(&self) -> &SyncSource {
         &self.sync_source
     }

@@ -146,9 +146,7 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
 pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         let key = ContactKey::Id(contact_id(&path)?);
-        let contact = ctx
-            .run(move |directory| directory.get_contact(&key))
-            .await?;
+        let contact = ctx.contact(key).await?;
         Ok(views::item(
             StatusCode::OK,
             views::contact(&contact),

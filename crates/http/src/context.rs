@@ -1,10 +1,11 @@
 //! The per-request context handlers extract: the request id, the calling key and the gateway.
 
 use std::future::{ready, Ready};
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use contacts_core::{Caller, CoreError, Directory, Gateway};
+use contacts_core::{Caller, Contact, ContactKey, CoreError, Directory, Gateway};
 
 use crate::error::ApiError;
 
@@ -89,6 +90,15 @@ impl Ctx {
     /// Checks that the key may write (for writes that are not contact writes, such as accounts).
     pub fn authorize_write(&self) -> Result<(), ApiError> {
         self.caller()?.require_write().map_err(ApiError::Core)
+    }
+
+    /// One contact: from the store's memory when it has it, else read on the blocking pool.
+    pub async fn contact(&self, key: ContactKey) -> Result<Arc<Contact>, ApiError> {
+        if let Some(contact) = self.gateway.directory_ref().remembered_contact(&key) {
+            return Ok(contact);
+        }
+        self.run(move |directory| directory.get_shared_contact(&key))
+            .await
     }
 
     /// Runs a store operation on the blocking pool, never on the actix worker.

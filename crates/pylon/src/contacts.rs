@@ -126,9 +126,7 @@ pub async fn search(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
 pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         let key = ContactKey::Uid(path.into_inner());
-        let contact = ctx
-            .run(move |directory| directory.get_contact(&key))
-            .await?;
+        let contact = ctx.contact(key).await?;
         Ok(views::single(views::contact(&contact), &ctx.request_id))
     }
     .await;

@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 mod accounts;
 mod bulk;
+mod contact_cache;
 mod contact_rows;
 mod contacts;
 mod error;
 mod filter_sql;
+mod foreign_writes;
 mod import;
 mod keys;
 mod listing;
@@ -37,6 +39,8 @@ pub struct SqliteStore {
     writer: Arc<writer::Writer>,
     /// Sparse positions in the unfiltered list, for deep page/limit requests.
     positions: Arc<positions::ListPositions>,
+    /// Contacts read lately, answered without SQLite until the next write of any process.
+    cache: Arc<contact_cache::ContactCache>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -50,10 +54,13 @@ impl SqliteStore {
     pub fn open(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
         let pool = pool::open_pool(url, options)?;
         let writer = writer::Writer::start(pool.clone()).map_err(StoreError::Writer)?;
+        let cache = Arc::<contact_cache::ContactCache>::default();
+        foreign_writes::watch(url, Arc::downgrade(&cache)).map_err(StoreError::Writer)?;
         Ok(SqliteStore {
             pool,
             writer: Arc::new(writer),
             positions: Arc::default(),
+            cache,
         })
     }
 
@@ -73,14 +80,28 @@ impl SqliteStore {
         error::read(&mut *self.conn()?, work)
     }
 
-    /// Runs a write on the writer thread, answering once its batch has committed.
+    /// Runs a write on the writer thread, answering once its batch has committed, and after
+    /// the contact cache has forgotten what the write may have changed.
     fn writing<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>
             + Send
             + 'static,
     ) -> Result<T, CoreError> {
-        self.writer.write(work)
+        let outcome = self.writer.write(work);
+        self.cache.forget_all();
+        outcome
+    }
+
+    /// A contact from memory, or read and then remembered.
+    fn remembered_get(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
+        if let Some(contact) = self.cache.find(key) {
+            return Ok(contact);
+        }
+        let seen = self.cache.epoch();
+        let contact = Arc::new(self.reading(|conn| contacts::get(conn, key))?);
+        self.cache.remember(Arc::clone(&contact), seen);
+        Ok(contact)
     }
 
     /// Bulk path: creates accounts with these names, answering their ids in order.
@@ -176,6 +197,14 @@ impl Directory for SqliteStore {
 
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
         self.reading(|conn| contacts::get(conn, key))
+    }
+
+    fn remembered_contact(&self, key: &ContactKey) -> Option<Arc<Contact>> {
+        self.cache.find(key)
+    }
+
+    fn get_shared_contact(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
+        self.remembered_get(key)
     }
 
     fn update_contact(

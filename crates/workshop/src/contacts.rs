@@ -50,9 +50,7 @@ pub async fn show(
 ) -> HttpResponse {
     let result = async {
         let (_, key) = target(&ctx, &req, &path, payload).await?;
-        let contact = ctx
-            .run(move |directory| directory.get_contact(&key))
-            .await?;
+        let contact = ctx.contact(key).await?;
         Ok(HttpResponse::Ok().json(views::details(&contact, &views::base(&req))))
     }
     .await;

@@ -1,0 +1,158 @@
+//! Contacts answered from memory are never staler than the database allows: a write through
+//! this store forgets them before it is answered, including writes to another row that shows in
+//! the contact (its account's name), and a write by another process is seen at the next look.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use contacts_core::{
+    AccountChanges, AccountKey, Contact, ContactChanges, ContactKey, CoreError, Directory, Entity,
+    ExternalId, NewAccount, NewContact,
+};
+use contacts_store::{PoolOptions, SqliteStore};
+
+fn open(url: &str) -> SqliteStore {
+    SqliteStore::open(url, PoolOptions::default()).expect("opens")
+}
+
+fn temp_url() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("contacts.db").display().to_string();
+    (dir, url)
+}
+
+fn renamed(first_name: &str) -> ContactChanges {
+    ContactChanges {
+        first_name: Some(first_name.into()),
+        ..ContactChanges::default()
+    }
+}
+
+/// Reads the contact once so that it is remembered, and checks it is.
+fn read_into_memory(store: &SqliteStore, id: i64) -> Arc<Contact> {
+    let read = store
+        .get_shared_contact(&ContactKey::Id(id))
+        .expect("reads");
+    let remembered = store
+        .remembered_contact(&ContactKey::Id(id))
+        .expect("remembered after a read");
+    assert_eq!(remembered, read);
+    let by_uid = store
+        .remembered_contact(&ContactKey::Uid(read.uid.clone()))
+        .expect("remembered by uid too");
+    assert_eq!(by_uid, read);
+    read
+}
+
+#[test]
+fn a_write_through_the_store_forgets_before_it_is_answered() {
+    let (_dir, url) = temp_url();
+    let store = open(&url);
+    let id = store
+        .create_contact(NewContact::named("Ada", "Lovelace"))
+        .expect("creates")
+        .id;
+
+    read_into_memory(&store, id);
+    store
+        .update_contact(&ContactKey::Id(id), renamed("Augusta"))
+        .expect("updates");
+    assert!(store.remembered_contact(&ContactKey::Id(id)).is_none());
+    let read = store
+        .get_shared_contact(&ContactKey::Id(id))
+        .expect("reads");
+    assert_eq!(read.first_name, "Augusta");
+
+    read_into_memory(&store, id);
+    store.delete_contact(&ContactKey::Id(id)).expect("deletes");
+    assert_eq!(
+        store.get_shared_contact(&ContactKey::Id(id)).err(),
+        Some(CoreError::NotFound(Entity::Contact))
+    );
+}
+
+#[test]
+fn renaming_the_account_forgets_its_contacts() {
+    let (_dir, url) = temp_url();
+    let store = open(&url);
+    let account = NewAccount {
+        name: "Analytical Engines".into(),
+        ..NewAccount::default()
+    };
+    let (account, _) = store.create_account(account, None).expect("account");
+    let contact = NewContact {
+        account: Some(AccountKey::Id(account.id)),
+        ..NewContact::named("Ada", "Lovelace")
+    };
+    let id = store.create_contact(contact).expect("creates").id;
+
+    let before = read_into_memory(&store, id);
+    assert_eq!(
+        before.account.as_ref().map(|a| a.name.as_str()),
+        Some("Analytical Engines")
+    );
+    let changes = AccountChanges {
+        name: Some("Difference Engines".into()),
+        ..AccountChanges::default()
+    };
+    store
+        .update_account(&AccountKey::Id(account.id), changes)
+        .expect("renames");
+    let after = store
+        .get_shared_contact(&ContactKey::Id(id))
+        .expect("reads");
+    assert_eq!(
+        after.account.as_ref().map(|a| a.name.as_str()),
+        Some("Difference Engines")
+    );
+}
+
+#[test]
+fn a_write_by_another_process_is_seen_at_the_next_look() {
+    let (_dir, url) = temp_url();
+    let here = open(&url);
+    // Another store on the same file has its own pool, writer and memory: another process.
+    let elsewhere = open(&url);
+    let id = here
+        .create_contact(NewContact::named("Ada", "Lovelace"))
+        .expect("creates")
+        .id;
+    // Let the watcher take its first look, which forgets everything once.
+    std::thread::sleep(Duration::from_millis(100));
+    read_into_memory(&here, id);
+
+    elsewhere
+        .update_contact(&ContactKey::Id(id), renamed("Augusta"))
+        .expect("updates elsewhere");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while here.remembered_contact(&ContactKey::Id(id)).is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the other process's write was never seen"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let read = here.get_shared_contact(&ContactKey::Id(id)).expect("reads");
+    assert_eq!(read.first_name, "Augusta");
+}
+
+#[test]
+fn external_id_look_ups_always_ask_the_database() {
+    let (_dir, url) = temp_url();
+    let store = open(&url);
+    let contact = NewContact {
+        external_ids: vec![ExternalId {
+            external_id: "emp-1".into(),
+            label: String::new(),
+        }],
+        ..NewContact::named("Ada", "Lovelace")
+    };
+    let id = store.create_contact(contact).expect("creates").id;
+    read_into_memory(&store, id);
+    let external = ContactKey::External {
+        external_id: "emp-1".into(),
+        only_source: None,
+    };
+    assert!(store.remembered_contact(&external).is_none());
+    assert_eq!(store.get_shared_contact(&external).expect("reads").id, id);
+}
