@@ -8,6 +8,12 @@ use contacts_gateway::cli::{Cli, Command, KeysCommand};
 use contacts_gateway::error::CommandError;
 use contacts_gateway::{config, import, keys, open_store, serve};
 
+/// jemalloc instead of glibc's malloc: a page of contacts is hundreds of small strings,
+/// allocated on a blocking thread and freed on an actix worker, and glibc's fast-bin
+/// consolidation took 5% of a list request's CPU (docs/performance.md, round 5).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();

@@ -4,6 +4,10 @@
 use actix_web::{web, App, HttpResponse, HttpServer};
 use clap::Parser;
 
+/// The gateway's allocator, so that the limit is measured with it too.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 struct Args {
     #[arg(long, default_value = "127.0.0.1:8099")]
