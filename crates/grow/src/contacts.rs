@@ -89,10 +89,10 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
             ("created", SortKey::CreatedAt),
             ("updated", SortKey::UpdatedAt),
         ],
-        SortKey::FirstName,
+        crate::DEFAULT_LIST_ORDER.0,
         &mut errors,
     );
-    let order = listing::order(&pairs, Order::Asc, &mut errors);
+    let order = listing::order(&pairs, crate::DEFAULT_LIST_ORDER.1, &mut errors);
     if !errors.is_empty() {
         return Err(GrowError::Invalid(errors));
     }

@@ -12,10 +12,14 @@ mod views;
 
 use actix_web::http::Method;
 use actix_web::web;
+use contacts_core::{Order, SortKey};
 use contacts_http::resource;
 
 pub use error::Grow;
 pub use openapi::openapi;
+
+/// The order of `GET /api/contacts` without `sort` and `order`: by first name, ascending.
+pub const DEFAULT_LIST_ORDER: (SortKey, Order) = (SortKey::FirstName, Order::Asc);
 
 /// Mounts the Grow routes; the server puts them under the configured prefix (`/api`).
 pub fn configure(cfg: &mut web::ServiceConfig) {

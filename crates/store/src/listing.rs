@@ -64,16 +64,16 @@ pub(crate) fn order_by(query: Query, sort: SortKey, order: Order) -> Query {
 }
 
 #[derive(QueryableByName)]
-struct ListState {
+pub(crate) struct ListState {
     #[diesel(sql_type = BigInt)]
     live: i64,
     #[diesel(sql_type = BigInt)]
-    version: i64,
+    pub(crate) version: i64,
 }
 
 /// Live contacts and the list's version, both kept by triggers
 /// (migrations/sqlite/…_search_and_counts, …_list_version).
-fn list_state(conn: &mut SqliteConnection) -> Result<ListState, CoreError> {
+pub(crate) fn list_state(conn: &mut SqliteConnection) -> Result<ListState, CoreError> {
     Query::new("SELECT live, version FROM contact_counts WHERE id = 1")
         .get_result(conn)
         .map_err(db)

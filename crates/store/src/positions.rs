@@ -98,6 +98,17 @@ impl ListPositions {
     }
 }
 
+impl ListPositions {
+    /// Whether this order's positions were taken at `version`.
+    pub fn are_current(&self, sort: SortKey, order: Order, version: i64) -> bool {
+        self.lists
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&(sort, order))
+            .is_some_and(|marks| marks.version == version)
+    }
+}
+
 /// Reads the whole ordered list once, streaming, keeping one row in every `SPACING`.
 fn take_marks(
     conn: &mut SqliteConnection,

@@ -93,3 +93,26 @@ fn deep_pages_match_a_plain_offset_through_changes() {
     assert_eq!(after_other.first(), Some(&2054));
     assert_pages_agree(&store, &offsets);
 }
+
+#[test]
+fn positions_read_ahead_are_current_until_a_write() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = seeded(&dir.path().join("contacts.db").display().to_string());
+    let by_first_name = (SortKey::FirstName, Order::Asc);
+    assert_eq!(store.warm_list_positions(&[by_first_name]), Ok(true));
+    // A sort whose column can be null has no positions to read.
+    assert_eq!(
+        store.warm_list_positions(&[by_first_name, (SortKey::Email, Order::Asc)]),
+        Ok(false)
+    );
+    let deep = page(SortKey::FirstName, Order::Asc, 2_100, None);
+    assert_eq!(
+        ids(&store, &deep),
+        plain_ids(&store, SortKey::FirstName, Order::Asc, 2_100)
+    );
+    // A write makes them stale; within a second of the last read they are not read again.
+    store
+        .create_contact(NewContact::named("Ada", "Lovelace"))
+        .expect("creates");
+    assert_eq!(store.warm_list_positions(&[by_first_name]), Ok(false));
+}
