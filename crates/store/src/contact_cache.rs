@@ -10,11 +10,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use contacts_core::{Contact, ContactKey};
+use contacts_core::{AttributeValue, Contact, ContactKey};
 
-/// Contacts per generation. Two generations are kept, so at most twice this many live here;
-/// at about 1 KiB a contact that stays well under the memory the server is allowed.
+/// Contacts per generation. Two generations are kept, so at most twice this many live here.
 const PER_GENERATION: usize = 8192;
+
+/// Bytes of contact data per generation, roughly counted. A contact can carry up to a request
+/// body of attributes (1 MiB by default), so a bound on the count alone would not bound memory.
+const BYTES_PER_GENERATION: usize = 16 * 1024 * 1024;
+
+/// A contact bigger than this is not remembered: it would push out hundreds of others.
+const LARGEST_REMEMBERED: usize = 64 * 1024;
 
 /// What a read notes before its transaction, to hand back with what it loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +46,8 @@ struct State {
 struct Generation {
     by_id: HashMap<i64, Arc<Contact>>,
     by_uid: HashMap<String, Arc<Contact>>,
+    /// The `approximate_size` of the contacts held.
+    bytes: usize,
 }
 
 impl Generation {
@@ -52,11 +60,73 @@ impl Generation {
         }
     }
 
-    fn insert(&mut self, contact: Arc<Contact>) {
+    fn insert(&mut self, contact: Arc<Contact>, bytes: usize) {
+        self.bytes += bytes;
         self.by_uid
             .insert(contact.uid.clone(), Arc::clone(&contact));
-        self.by_id.insert(contact.id, contact);
+        if let Some(replaced) = self.by_id.insert(contact.id, contact) {
+            self.bytes = self.bytes.saturating_sub(approximate_size(&replaced));
+        }
     }
+
+    fn is_full(&self) -> bool {
+        self.by_id.len() >= PER_GENERATION || self.bytes >= BYTES_PER_GENERATION
+    }
+}
+
+/// The heap a contact holds, give or take: its strings and the entries that hold them.
+fn approximate_size(contact: &Contact) -> usize {
+    /// What an entry of a list or map costs besides its text.
+    const ENTRY: usize = 48;
+    let text = |value: &Option<String>| value.as_ref().map_or(0, String::len);
+    let social = &contact.social;
+    let fields = [
+        &contact.email,
+        &contact.phone,
+        &contact.job_position,
+        &contact.portal_role,
+        &contact.portal_role_id,
+        &contact.avatar_url,
+        &social.facebook,
+        &social.twitter,
+        &social.linkedin,
+        &social.github,
+        &social.dribbble,
+    ]
+    .into_iter()
+    .map(text)
+    .sum::<usize>()
+        + contact.uid.len()
+        + contact.first_name.len()
+        + contact.last_name.len()
+        + contact.source.len();
+    let lists = contact
+        .emails
+        .iter()
+        .chain(&contact.phones)
+        .map(|item| item.len() + ENTRY)
+        .sum::<usize>()
+        + contact
+            .external_ids
+            .iter()
+            .map(|id| id.external_id.len() + id.label.len() + ENTRY)
+            .sum::<usize>();
+    let account = contact.account.as_ref().map_or(0, |account| {
+        account.uid.len() + account.name.len() + account.external_ids.len() * ENTRY
+    });
+    let attributes = contact
+        .attributes
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                AttributeValue::Text(text) => text.len(),
+                AttributeValue::List(items) => items.iter().map(|item| item.len() + ENTRY).sum(),
+                AttributeValue::Number(_) | AttributeValue::Bool(_) => 0,
+            };
+            key.len() + value + ENTRY
+        })
+        .sum::<usize>();
+    std::mem::size_of::<Contact>() + fields + lists + account + attributes
 }
 
 impl ContactCache {
@@ -119,10 +189,14 @@ impl State {
     }
 
     fn remember_in_current(&mut self, contact: Arc<Contact>) {
-        if self.current.by_id.len() >= PER_GENERATION {
+        let bytes = approximate_size(&contact);
+        if bytes > LARGEST_REMEMBERED {
+            return;
+        }
+        if self.current.is_full() {
             self.previous = std::mem::take(&mut self.current);
         }
-        self.current.insert(contact);
+        self.current.insert(contact, bytes);
     }
 }
 
@@ -208,6 +282,35 @@ mod tests {
         cache.set_blind(false);
         cache.remember(contact(2), cache.epoch());
         assert!(cache.find(&ContactKey::Id(2)).is_some());
+    }
+
+    fn with_note(id: i64, bytes: usize) -> Arc<Contact> {
+        let mut contact = Arc::unwrap_or_clone(contact(id));
+        contact
+            .attributes
+            .insert("note".into(), AttributeValue::Text("x".repeat(bytes)));
+        Arc::new(contact)
+    }
+
+    #[test]
+    fn big_contacts_are_bounded_by_their_bytes_and_huge_ones_never_kept() {
+        let cache = ContactCache::default();
+        cache.remember(with_note(1, LARGEST_REMEMBERED), cache.epoch());
+        assert!(cache.find(&ContactKey::Id(1)).is_none());
+
+        let big = LARGEST_REMEMBERED / 2;
+        let count = (3 * BYTES_PER_GENERATION / big) as i64;
+        for id in 1..=count {
+            cache.remember(with_note(id, big), cache.epoch());
+        }
+        let held = (1..=count)
+            .filter(|id| cache.find(&ContactKey::Id(*id)).is_some())
+            .count();
+        assert!(held > 0);
+        assert!(
+            held * big <= 2 * BYTES_PER_GENERATION + 2 * big,
+            "{held} held"
+        );
     }
 
     #[test]
