@@ -36,8 +36,9 @@ pub trait Directory: Send + Sync + 'static {
         let _ = key;
         None
     }
-    /// `get_contact`, shared: a store that keeps contacts in memory answers without a copy.
-    fn get_shared_contact(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
+    /// `get_contact`, after `remembered_contact` found nothing: a store that keeps contacts in
+    /// memory remembers what it read (and shares it rather than copying it).
+    fn get_contact_to_remember(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
         self.get_contact(key).map(Arc::new)
     }
     fn update_contact(

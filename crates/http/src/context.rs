@@ -97,7 +97,7 @@ impl Ctx {
         if let Some(contact) = self.gateway.directory_ref().remembered_contact(&key) {
             return Ok(contact);
         }
-        self.run(move |directory| directory.get_shared_contact(&key))
+        self.run(move |directory| directory.get_contact_to_remember(&key))
             .await
     }
 

@@ -93,17 +93,6 @@ impl SqliteStore {
         outcome
     }
 
-    /// A contact from memory, or read and then remembered.
-    fn remembered_get(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
-        if let Some(contact) = self.cache.find(key) {
-            return Ok(contact);
-        }
-        let seen = self.cache.epoch();
-        let contact = Arc::new(self.reading(|conn| contacts::get(conn, key))?);
-        self.cache.remember(Arc::clone(&contact), seen);
-        Ok(contact)
-    }
-
     /// Bulk path: creates accounts with these names, answering their ids in order.
     pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
         let names = names.to_vec();
@@ -219,8 +208,11 @@ impl Directory for SqliteStore {
         self.cache.find(key)
     }
 
-    fn get_shared_contact(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
-        self.remembered_get(key)
+    fn get_contact_to_remember(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
+        let seen = self.cache.epoch();
+        let contact = Arc::new(self.reading(|conn| contacts::get(conn, key))?);
+        self.cache.remember(Arc::clone(&contact), seen);
+        Ok(contact)
     }
 
     fn update_contact(

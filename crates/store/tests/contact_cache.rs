@@ -31,7 +31,7 @@ fn renamed(first_name: &str) -> ContactChanges {
 /// Reads the contact once so that it is remembered, and checks it is.
 fn read_into_memory(store: &SqliteStore, id: i64) -> Arc<Contact> {
     let read = store
-        .get_shared_contact(&ContactKey::Id(id))
+        .get_contact_to_remember(&ContactKey::Id(id))
         .expect("reads");
     let remembered = store
         .remembered_contact(&ContactKey::Id(id))
@@ -59,14 +59,14 @@ fn a_write_through_the_store_forgets_before_it_is_answered() {
         .expect("updates");
     assert!(store.remembered_contact(&ContactKey::Id(id)).is_none());
     let read = store
-        .get_shared_contact(&ContactKey::Id(id))
+        .get_contact_to_remember(&ContactKey::Id(id))
         .expect("reads");
     assert_eq!(read.first_name, "Augusta");
 
     read_into_memory(&store, id);
     store.delete_contact(&ContactKey::Id(id)).expect("deletes");
     assert_eq!(
-        store.get_shared_contact(&ContactKey::Id(id)).err(),
+        store.get_contact_to_remember(&ContactKey::Id(id)).err(),
         Some(CoreError::NotFound(Entity::Contact))
     );
 }
@@ -99,7 +99,7 @@ fn renaming_the_account_forgets_its_contacts() {
         .update_account(&AccountKey::Id(account.id), changes)
         .expect("renames");
     let after = store
-        .get_shared_contact(&ContactKey::Id(id))
+        .get_contact_to_remember(&ContactKey::Id(id))
         .expect("reads");
     assert_eq!(
         after.account.as_ref().map(|a| a.name.as_str()),
@@ -132,7 +132,9 @@ fn a_write_by_another_process_is_seen_at_the_next_look() {
         );
         std::thread::sleep(Duration::from_millis(1));
     }
-    let read = here.get_shared_contact(&ContactKey::Id(id)).expect("reads");
+    let read = here
+        .get_contact_to_remember(&ContactKey::Id(id))
+        .expect("reads");
     assert_eq!(read.first_name, "Augusta");
 }
 
@@ -154,5 +156,8 @@ fn external_id_look_ups_always_ask_the_database() {
         only_source: None,
     };
     assert!(store.remembered_contact(&external).is_none());
-    assert_eq!(store.get_shared_contact(&external).expect("reads").id, id);
+    assert_eq!(
+        store.get_contact_to_remember(&external).expect("reads").id,
+        id
+    );
 }
