@@ -221,14 +221,18 @@ fn with_ids(sql: &'static str, ids: &[i64], count: usize) -> Statement {
     })
 }
 
+/// The (rows, children) statements for this many ids.
+fn statements_for(ids: &[i64]) -> (&'static str, &'static str) {
+    if ids.len() == 1 {
+        ONE_ID
+    } else {
+        SET_OF_IDS
+    }
+}
+
 /// Every child row of these contacts in one statement, in no particular order.
 fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
-    let sql = if ids.len() == 1 {
-        ONE_ID.1
-    } else {
-        SET_OF_IDS.1
-    };
-    with_ids(sql, ids, 4)
+    with_ids(statements_for(ids).1, ids, 4)
         .returning::<ChildRowSql>()
         .load(conn)
         .map_err(db)
@@ -236,12 +240,7 @@ fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRo
 
 /// The live contact rows with these ids, in no particular order.
 fn load_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ContactRow>, CoreError> {
-    let sql = if ids.len() == 1 {
-        ONE_ID.0
-    } else {
-        SET_OF_IDS.0
-    };
-    with_ids(sql, ids, 1)
+    with_ids(statements_for(ids).0, ids, 1)
         .returning::<ContactRowSql>()
         .load(conn)
         .map_err(db)
