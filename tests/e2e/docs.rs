@@ -181,3 +181,62 @@ fn the_matcher_tells_apart() {
         &mut vars
     ));
 }
+
+/// The README's `cargo run` lines: `cargo run` at the root picks the gateway (the only binary of
+/// the workspace's default members), and what follows `--` is a command line the gateway takes.
+#[test]
+fn every_cargo_run_line_in_the_readme_runs_the_gateway() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .current_dir(&root)
+        .output()
+        .expect("cargo metadata runs");
+    assert!(output.status.success(), "{output:?}");
+    let metadata: Value = serde_json::from_slice(&output.stdout).expect("metadata is JSON");
+    let default_members: Vec<&Value> = metadata["workspace_default_members"]
+        .as_array()
+        .expect("default members listed")
+        .iter()
+        .collect();
+    let binaries: Vec<String> = metadata["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .filter(|package| default_members.contains(&&package["id"]))
+        .flat_map(|package| package["targets"].as_array().cloned().unwrap_or_default())
+        .filter(|target| target["kind"] == serde_json::json!(["bin"]))
+        .filter_map(|target| target["name"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(binaries, ["contacts-gateway"], "what `cargo run` can pick");
+
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let lines: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.contains("cargo run"))
+        .filter(|line| !line.trim_start().starts_with('`') && !line.contains("`cargo run"))
+        .collect();
+    assert!(lines.len() >= 6, "{lines:#?}");
+    for line in lines {
+        let command = line.split('#').next().unwrap_or_default();
+        let after_run = command
+            .split("cargo run")
+            .nth(1)
+            .expect("the line runs cargo");
+        let args = match after_run.split_once(" -- ") {
+            Some((_, args)) => args.split_whitespace().collect(),
+            None => Vec::new(),
+        };
+        let argv = std::iter::once("contacts-gateway").chain(args);
+        if let Err(err) = <contacts_gateway::cli::Cli as clap::Parser>::try_parse_from(argv) {
+            panic!("README line `{line}` is not a gateway command line: {err}");
+        }
+    }
+}

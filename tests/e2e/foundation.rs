@@ -159,3 +159,67 @@ fn sigterm_lets_an_in_flight_request_finish() {
     let (status, _) = server.wait_for_exit();
     assert!(status.success());
 }
+
+#[test]
+fn a_busy_port_names_the_address_and_keeps_the_first_key_for_the_next_start() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let occupied = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let address = occupied.local_addr().expect("address").to_string();
+    let (status, stdout, stderr) = run_command(
+        dir.path(),
+        &[("CONTACTS__SERVER__BIND", &address)],
+        &["serve"],
+    );
+    assert!(!status.success(), "a busy port stops the start");
+    assert!(
+        stderr.contains(&format!("error: cannot listen on {address}: "))
+            && stderr.contains("CONTACTS__SERVER__BIND"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("cgw_") && !stdout.contains("bootstrap"),
+        "no key is minted before the address is bound: {stdout}"
+    );
+    drop(occupied);
+
+    let server = Server::start_in(dir, &[]);
+    let key = server
+        .bootstrap_key()
+        .expect("the first start that listens prints the key");
+    assert_eq!(
+        server
+            .request("GET", "/api/contacts", Some(&key), None)
+            .status,
+        200
+    );
+}
+
+#[test]
+fn the_start_line_says_backend_database_address_source_and_mounts() {
+    let server = Server::start(&[
+        ("CONTACTS__SYNC__SOURCE", "bamboohr"),
+        ("CONTACTS__DIALECTS__PYLON__ENABLED", "false"),
+        ("CONTACTS__DIALECTS__WORKSHOP__PREFIX", "/ws"),
+    ]);
+    let database = server.path().join("data/contacts.db");
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let expected = format!(
+        "contacts-gateway listening on http://{address}; backend sqlite, database {} \
+         (the relative path data/contacts.db resolved against the working directory); \
+         sync source bamboohr; dialects: grow at /api, pylon off, workshop at /ws/v1",
+        database.display()
+    );
+    // stdout is read on a thread of its own: give it a moment to catch up.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let lines = server.stdout.lock().expect("lock").clone();
+        if lines.contains(&expected) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{lines:#?}\nwanted {expected}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

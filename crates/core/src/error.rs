@@ -40,6 +40,26 @@ pub enum ForbiddenReason {
     NotSyncSource,
 }
 
+/// Why the store cannot take a request now, though the request itself is fine: the client
+/// should send it again later, and nothing of it was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unavailable {
+    /// More writes are waiting than the configured bound (load shedding).
+    WritersQueued,
+    /// The disk is full: writes fail until space returns.
+    StorageFull,
+}
+
+impl Unavailable {
+    /// How long a client should wait before trying again, in seconds.
+    pub fn retry_after_secs(self) -> u64 {
+        match self {
+            Unavailable::WritersQueued => 1,
+            Unavailable::StorageFull => 30,
+        }
+    }
+}
+
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum CoreError {
     #[error("{0:?} not found")]
@@ -55,6 +75,8 @@ pub enum CoreError {
     Unauthorized,
     #[error("invalid cursor")]
     InvalidCursor,
+    #[error("unavailable: {0:?}")]
+    Unavailable(Unavailable),
     /// Something the client cannot fix: a database failure, a bug. The text is for the log only.
     #[error("internal error: {0}")]
     Internal(String),

@@ -20,10 +20,10 @@ pub use contact::{
 };
 pub use cursor::{Cursor, CursorError, SortValue};
 pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};
-pub use error::{Conflict, CoreError, Entity, ForbiddenReason};
+pub use error::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
 pub use gateway::{Gateway, SyncSource};
 pub use query::{
     AccountQuery, AccountSort, Condition, FilterField, FilterNode, KeysetPage, OffsetPage,
-    Operator, Order, SortKey,
+    Operator, Order, SortKey, MAX_SEARCH_TERM_CHARS,
 };
 pub use time::Timestamp;

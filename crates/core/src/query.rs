@@ -3,6 +3,12 @@
 
 use crate::cursor::SortValue;
 
+/// The longest free-text term a search takes, in characters (Grow's `search`, Pylon's
+/// `string_contains` and every other value a filter compares). A substring search over the
+/// trigram index costs a posting-list reader per trigram of the term, so the term's length is
+/// what bounds a search's memory and time; every dialect refuses a longer one with a 4xx.
+pub const MAX_SEARCH_TERM_CHARS: usize = 255;
+
 /// A field a filter can test.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterField {

@@ -57,17 +57,20 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
             &mut errors,
         );
         let order = listing::order(&pairs, Order::Desc, &mut errors);
+        let status = listing::filter(&pairs, "status", &mut errors).map(str::to_owned);
+        // A category id that is not a number matches no client.
+        let category_id = listing::filter(&pairs, "category_id", &mut errors)
+            .map(|text| text.parse::<i64>().unwrap_or(-1));
+        let search = listing::filter(&pairs, "search", &mut errors).map(str::to_owned);
         if !errors.is_empty() {
             return Err(GrowError::Invalid(errors));
         }
         let limit = listing::limit(&pairs);
         let page_number = listing::page(&pairs);
         let query = AccountQuery {
-            status: listing::filter(&pairs, "status").map(str::to_owned),
-            // A category id that is not a number matches no client.
-            category_id: listing::filter(&pairs, "category_id")
-                .map(|text| text.parse::<i64>().unwrap_or(-1)),
-            search: listing::filter(&pairs, "search").map(str::to_owned),
+            status,
+            category_id,
+            search,
             sort,
             order,
             limit,

@@ -93,9 +93,6 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
         &mut errors,
     );
     let order = listing::order(&pairs, crate::DEFAULT_LIST_ORDER.1, &mut errors);
-    if !errors.is_empty() {
-        return Err(GrowError::Invalid(errors));
-    }
     let mut tests = Vec::new();
     let filters = [
         ("status", FilterField::Status),
@@ -104,13 +101,16 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
         ("search", FilterField::Text),
     ];
     for (name, field) in filters {
-        if let Some(value) = listing::filter(&pairs, name) {
+        if let Some(value) = listing::filter(&pairs, name, &mut errors) {
             tests.push(FilterNode::test(
                 field,
                 Operator::Equals,
                 vec![value.to_owned()],
             ));
         }
+    }
+    if !errors.is_empty() {
+        return Err(GrowError::Invalid(errors));
     }
     let limit = listing::limit(&pairs);
     let page_number = listing::page(&pairs);

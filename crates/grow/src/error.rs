@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason};
+use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
 use contacts_http::{ApiError, Dialect, RequestId};
 
 use crate::openapi::{MessageBody, ValidationBody};
@@ -88,6 +88,14 @@ impl Dialect for Grow {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The request body is too large.",
             ),
+            ApiError::BodyTimeout => message(
+                StatusCode::REQUEST_TIMEOUT,
+                "The request body did not arrive in time.",
+            ),
+            // Laravel's throttle middleware wording.
+            ApiError::RateLimited { .. } => {
+                message(StatusCode::TOO_MANY_REQUESTS, "Too Many Attempts.")
+            }
             ApiError::RouteNotFound { path, .. } => message(
                 StatusCode::NOT_FOUND,
                 &format!("The route {} could not be found.", route_name(path)),
@@ -135,6 +143,14 @@ fn render_core(error: &CoreError) -> HttpResponse {
             "The selected clientid is invalid.".into(),
         )),
         CoreError::Conflict(_) => message(StatusCode::CONFLICT, "The resource already exists."),
+        CoreError::Unavailable(Unavailable::WritersQueued) => message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The server is busy. Nothing was changed; try again shortly.",
+        ),
+        CoreError::Unavailable(Unavailable::StorageFull) => message(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "The server is out of storage space. Nothing was changed; try again later.",
+        ),
         CoreError::InvalidCursor | CoreError::Internal(_) => {
             message(StatusCode::INTERNAL_SERVER_ERROR, "Server Error")
         }

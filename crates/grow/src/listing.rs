@@ -1,7 +1,7 @@
 //! Grow's list parameters: `page` and `limit` with Laravel's forgiving defaults, and
 //! whitelisted `sort`/`order`.
 
-use contacts_core::Order;
+use contacts_core::{Order, MAX_SEARCH_TERM_CHARS};
 
 use crate::error::FieldErrors;
 use crate::input::selected_invalid_message;
@@ -70,11 +70,27 @@ pub fn order(pairs: &[(String, String)], default: Order, errors: &mut FieldError
     )
 }
 
-/// A non-empty filter parameter.
-pub fn filter<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    param(pairs, name)
+/// A non-empty filter parameter of at most `MAX_SEARCH_TERM_CHARS` characters; a longer one is
+/// a 422 in Laravel's `max` wording (and no filter).
+pub fn filter<'a>(
+    pairs: &'a [(String, String)],
+    name: &str,
+    errors: &mut FieldErrors,
+) -> Option<&'a str> {
+    let text = param(pairs, name)
         .map(str::trim)
-        .filter(|text| !text.is_empty())
+        .filter(|text| !text.is_empty())?;
+    if text.chars().count() > MAX_SEARCH_TERM_CHARS {
+        errors.add(
+            name,
+            format!(
+                "The {} field must not be greater than {MAX_SEARCH_TERM_CHARS} characters.",
+                name.replace('_', " ")
+            ),
+        );
+        return None;
+    }
+    Some(text)
 }
 
 /// The offset of a page, saturating for absurd page numbers (they simply find nothing).
@@ -103,5 +119,18 @@ mod tests {
         assert_eq!(page(&pairs(&[("page", "x")])), 1);
         assert_eq!(page(&pairs(&[("page", "4")])), 4);
         assert_eq!(offset(u64::MAX, 100), u64::MAX);
+    }
+
+    #[test]
+    fn filter_terms_are_bounded() {
+        let mut errors = FieldErrors::default();
+        let longest = "a".repeat(MAX_SEARCH_TERM_CHARS);
+        let list = pairs(&[("search", longest.as_str())]);
+        assert_eq!(filter(&list, "search", &mut errors), Some(longest.as_str()));
+        assert!(errors.is_empty());
+        let too_long = "é".repeat(MAX_SEARCH_TERM_CHARS + 1);
+        let list = pairs(&[("client_id", too_long.as_str())]);
+        assert_eq!(filter(&list, "client_id", &mut errors), None);
+        assert!(!errors.is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! Errors of the HTTP layer, and the hook each dialect implements to put them in its own shape.
 
+use actix_web::http::header::{HeaderValue, RETRY_AFTER};
 use actix_web::HttpResponse;
 use contacts_core::CoreError;
 
@@ -15,6 +16,12 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     PayloadTooLarge {
         limit: usize,
+    },
+    /// The body did not arrive within the configured time (a client trickling it in).
+    BodyTimeout,
+    /// The key has used up its rate limit; it may try again after this many seconds.
+    RateLimited {
+        retry_after_secs: u64,
     },
     RouteNotFound {
         method: String,
@@ -34,6 +41,15 @@ impl From<CoreError> for ApiError {
 }
 
 impl ApiError {
+    /// Seconds a client should wait before sending the request again, when waiting helps.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::Core(CoreError::Unavailable(reason)) => Some(reason.retry_after_secs()),
+            _ => None,
+        }
+    }
+
     /// Unexpected failures are logged with the request id; the client only gets a generic answer.
     pub fn log(&self, request_id: &RequestId) {
         if let ApiError::Core(CoreError::Internal(detail)) = self {
@@ -46,9 +62,16 @@ impl ApiError {
 pub trait Dialect: 'static {
     fn render(error: &ApiError, request_id: &RequestId) -> HttpResponse;
 
-    /// Renders and logs; what handlers and middleware call.
+    /// Renders and logs; what handlers and middleware call. An error a client should retry
+    /// carries `Retry-After`, whichever dialect words it.
     fn respond(error: &ApiError, request_id: &RequestId) -> HttpResponse {
         error.log(request_id);
-        Self::render(error, request_id)
+        let mut response = Self::render(error, request_id);
+        if let Some(seconds) = error.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason};
+use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
 use contacts_http::{ApiError, Dialect, RequestId};
 
 use crate::openapi::ErrorBody;
@@ -72,6 +72,14 @@ impl Dialect for Pylon {
                 &["Request body too large"],
                 rid,
             ),
+            ApiError::BodyTimeout => errors(
+                StatusCode::REQUEST_TIMEOUT,
+                &["Request body not received in time"],
+                rid,
+            ),
+            ApiError::RateLimited { .. } => {
+                errors(StatusCode::TOO_MANY_REQUESTS, &["Too many requests"], rid)
+            }
             ApiError::RouteNotFound { .. } => errors(StatusCode::NOT_FOUND, &["Not found"], rid),
             ApiError::MethodNotAllowed { .. } => {
                 errors(StatusCode::METHOD_NOT_ALLOWED, &["Method not allowed"], rid)
@@ -113,6 +121,16 @@ fn render_core(error: &CoreError, rid: &RequestId) -> HttpResponse {
             errors(StatusCode::CONFLICT, &["Conflict"], rid)
         }
         CoreError::InvalidCursor => errors(StatusCode::BAD_REQUEST, &["cursor is invalid"], rid),
+        CoreError::Unavailable(Unavailable::WritersQueued) => errors(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &["Server busy, nothing was changed; retry later"],
+            rid,
+        ),
+        CoreError::Unavailable(Unavailable::StorageFull) => errors(
+            StatusCode::INSUFFICIENT_STORAGE,
+            &["Server out of storage space, nothing was changed; retry later"],
+            rid,
+        ),
         CoreError::Internal(_) => errors(
             StatusCode::INTERNAL_SERVER_ERROR,
             &["Internal server error"],

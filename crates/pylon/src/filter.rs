@@ -3,7 +3,7 @@
 //! operators; any other valid slug is a custom field.
 
 use contacts_core::validate::is_valid_attribute_key;
-use contacts_core::{FilterField, FilterNode, Operator};
+use contacts_core::{FilterField, FilterNode, Operator, MAX_SEARCH_TERM_CHARS};
 use serde_json::Value;
 
 pub const MAX_DEPTH: usize = 3;
@@ -248,9 +248,21 @@ impl Parser {
                     ));
                     return None;
                 }
+                if let Some(index) = strings.iter().position(|one| too_long(one)) {
+                    self.problems.push(format!(
+                        "{at}.values[{index}] must be at most {MAX_SEARCH_TERM_CHARS} characters"
+                    ));
+                    return None;
+                }
                 Some(strings)
             }
             _ => match single {
+                Some(Value::String(one)) if too_long(one) => {
+                    self.problems.push(format!(
+                        "{at}.value must be at most {MAX_SEARCH_TERM_CHARS} characters"
+                    ));
+                    None
+                }
                 Some(Value::String(one)) => Some(vec![one.clone()]),
                 _ => {
                     self.problems.push(format!(
@@ -261,6 +273,11 @@ impl Parser {
             },
         }
     }
+}
+
+/// A compared value longer than a search term may be (the bound on a search's work).
+fn too_long(value: &str) -> bool {
+    value.chars().count() > MAX_SEARCH_TERM_CHARS
 }
 
 /// Field and operator names are echoed back; a hostile one is cut short.
@@ -353,5 +370,19 @@ mod tests {
             problems(json!({"field": "id", "operator": "in", "values": values})),
             ["filter.values must have at most 1000 entries"]
         );
+        let long = "x".repeat(MAX_SEARCH_TERM_CHARS + 1);
+        assert_eq!(
+            problems(json!({"field": "email", "operator": "string_contains", "value": long})),
+            ["filter.value must be at most 255 characters"]
+        );
+        assert_eq!(
+            problems(json!({"field": "dept", "operator": "in", "values": ["a", long]})),
+            ["filter.values[1] must be at most 255 characters"]
+        );
+        let longest = "x".repeat(MAX_SEARCH_TERM_CHARS);
+        assert!(parse(Some(
+            &json!({"field": "email", "operator": "string_contains", "value": longest})
+        ))
+        .is_ok());
     }
 }

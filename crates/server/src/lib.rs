@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod database;
 pub mod error;
 pub mod import;
 pub mod key_cache;
@@ -16,19 +17,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contacts_core::{Gateway, SyncSource};
-use contacts_store::{PoolOptions, SqliteStore, StoreError};
+use contacts_store::{PoolOptions, SqliteStore};
 
 use crate::config::Settings;
+use crate::database::DatabaseLocation;
+use crate::error::CommandError;
+
+/// The configured database, a relative path resolved against the working directory.
+pub fn database_location(settings: &Settings) -> Result<DatabaseLocation, CommandError> {
+    let working_dir = std::env::current_dir()?;
+    Ok(DatabaseLocation::resolve(
+        &settings.database.url,
+        &working_dir,
+    )?)
+}
 
 /// Opens (creating and migrating) the configured database.
-pub fn open_store(settings: &Settings) -> Result<SqliteStore, StoreError> {
-    SqliteStore::open(
-        &settings.database.url,
+pub fn open_store(settings: &Settings) -> Result<SqliteStore, CommandError> {
+    let location = database_location(settings)?;
+    Ok(SqliteStore::open(
+        &location.store_url(),
         PoolOptions {
             max_connections: settings.database.max_connections,
             busy_timeout: Duration::from_millis(settings.database.busy_timeout_ms),
         },
-    )
+    )?)
 }
 
 /// The gateway service over a store, with the configured sync source.

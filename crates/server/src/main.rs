@@ -6,7 +6,7 @@ use clap::Parser;
 use contacts_core::{Conflict, CoreError, Directory, Entity};
 use contacts_gateway::cli::{Cli, Command, KeysCommand};
 use contacts_gateway::error::CommandError;
-use contacts_gateway::{config, import, keys, open_store, serve};
+use contacts_gateway::{config, database_location, import, keys, open_store, serve};
 
 /// jemalloc instead of glibc's malloc: a page of contacts is hundreds of small strings,
 /// allocated on a blocking thread and freed on an actix worker, and glibc's fast-bin
@@ -32,7 +32,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Serve => actix_web::rt::System::new().block_on(serve::run(settings)),
         Command::Migrate => {
             open_store(&settings)?;
-            println!("database {} is up to date", settings.database.url);
+            println!("database {} is up to date", database_location(&settings)?);
             Ok(())
         }
         Command::Keys(command) => {

@@ -1,5 +1,6 @@
-//! `serve`: open the store, mint the first key if there is none, and run the HTTP server until
-//! SIGTERM or Ctrl-C, letting in-flight requests finish.
+//! `serve`: open the store, bind the address, mint the first key if there is none, say where
+//! everything is in one start line, and run the HTTP server until SIGTERM or Ctrl-C, letting
+//! in-flight requests finish.
 
 use actix_web::HttpServer;
 use std::time::Instant;
@@ -9,6 +10,7 @@ use contacts_store::SqliteStore;
 
 use crate::app::{build, AppState};
 use crate::config::Settings;
+use crate::database::DatabaseLocation;
 use crate::error::CommandError;
 
 /// Reads the positions of Grow's default list order on a thread of its own, while the server
@@ -35,25 +37,61 @@ fn warm_list_positions(store: &SqliteStore) {
 }
 
 pub async fn run(settings: Settings) -> Result<(), CommandError> {
+    let location = crate::database_location(&settings)?;
     let store = crate::open_store(&settings)?;
-    if let Some(key) = crate::keys::bootstrap(&store)? {
-        println!("No API key existed, so one named \"bootstrap\" was created. It is shown only this once:");
-        println!("{}", key.expose());
-        println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
-    }
     store.ping()?;
-    warm_list_positions(&store);
-    let state = AppState::new(crate::gateway(store, &settings), settings.clone());
+    let state = AppState::new(crate::gateway(store.clone(), &settings), settings.clone());
     let mut server = HttpServer::new(move || build(state.clone()))
         .shutdown_timeout(settings.server.shutdown_timeout_secs);
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }
-    let server = server.bind(&settings.server.bind)?;
+    // Bind before minting the first key: a start that cannot listen must not spend the key
+    // that is shown only once.
+    let bind = &settings.server.bind;
+    let server = server.bind(bind).map_err(|source| CommandError::Bind {
+        address: bind.clone(),
+        source,
+    })?;
+    if let Some(key) = crate::keys::bootstrap(&store)? {
+        println!("No API key existed, so one named \"bootstrap\" was created. It is shown only this once:");
+        println!("{}", key.expose());
+        println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
+    }
+    warm_list_positions(&store);
     for address in server.addrs() {
-        log::info!("listening on http://{address}");
-        println!("contacts-gateway listening on http://{address}");
+        let line = start_line(&address.to_string(), &location, &settings);
+        log::info!("{line}");
+        println!("{line}");
     }
     server.run().await?;
     Ok(())
+}
+
+/// One line that says everything a newcomer checks first: where to send requests, which
+/// database answers them, who writes contacts, and where each dialect is mounted.
+pub fn start_line(address: &str, location: &DatabaseLocation, settings: &Settings) -> String {
+    let dialects = &settings.dialects;
+    let mounts: Vec<String> = [
+        ("grow", &dialects.grow, ""),
+        ("pylon", &dialects.pylon, ""),
+        ("workshop", &dialects.workshop, "/v1"),
+    ]
+    .into_iter()
+    .map(|(name, dialect, suffix)| {
+        if dialect.enabled {
+            let mount = format!("{}{suffix}", dialect.prefix);
+            let mount = if mount.is_empty() { "/".into() } else { mount };
+            format!("{name} at {mount}")
+        } else {
+            format!("{name} off")
+        }
+    })
+    .collect();
+    format!(
+        "contacts-gateway listening on http://{address}; backend {}, database {location}; sync source {}; dialects: {}",
+        location.backend(),
+        settings.sync.source,
+        mounts.join(", ")
+    )
 }

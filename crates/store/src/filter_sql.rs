@@ -26,16 +26,12 @@ fn fts_phrase(term: &str) -> Option<String> {
     (term.chars().count() >= 3).then(|| format!("\"{}\"", term.replace('"', "\"\"")))
 }
 
-/// `(?, ?, ?)` with each value bound as text.
-fn bind_list(mut query: Query, values: &[String]) -> Query {
-    query = query.sql("(");
-    for (index, value) in values.iter().enumerate() {
-        if index > 0 {
-            query = query.sql(", ");
-        }
-        query = query.sql("?").bind::<Text, _>(value.clone());
-    }
-    query.sql(")")
+/// `(SELECT value FROM json_each(?))`: the whole set bound as one JSON array, so a tree of
+/// many conditions with many values each stays one variable per set (SQLite-specific).
+fn bind_list(query: Query, values: &[String]) -> Query {
+    query
+        .sql("(SELECT value FROM json_each(?))")
+        .bind_texts(values)
 }
 
 /// Appends the filter's test. The text follows the tree's shape, which the client chooses, so

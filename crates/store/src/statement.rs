@@ -86,6 +86,14 @@ impl Statement {
         self.bind::<Text, _>(json)
     }
 
+    /// Binds texts as one JSON array, for `IN (SELECT value FROM json_each(?))`: one SQL
+    /// variable for any number of values, so a filter's value sets cannot run past SQLite's
+    /// limit on variables in one statement.
+    pub fn bind_texts(self, values: &[String]) -> Self {
+        let json = serde_json::Value::from(values.to_vec()).to_string();
+        self.bind::<Text, _>(json)
+    }
+
     #[cfg(test)]
     fn with_binds(mut self, binds: Vec<Bind>) -> Self {
         self.binds.extend(binds);

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use contacts_core::{Conflict, CoreError, ForbiddenReason};
+use contacts_core::{Conflict, CoreError, ForbiddenReason, Unavailable};
 use contacts_http::{ApiError, Dialect, RequestId};
 
 use crate::openapi::{ErrorBody, FieldErrorBody};
@@ -76,6 +76,13 @@ impl Dialect for Workshop {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The request body is too large.",
             ),
+            ApiError::BodyTimeout => error(
+                StatusCode::REQUEST_TIMEOUT,
+                "The request body did not arrive in time.",
+            ),
+            ApiError::RateLimited { .. } => {
+                error(StatusCode::TOO_MANY_REQUESTS, "Too many requests.")
+            }
             ApiError::RouteNotFound { .. } => error(StatusCode::NOT_FOUND, "Not found."),
             ApiError::MethodNotAllowed { .. } => {
                 error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
@@ -107,6 +114,14 @@ fn render_core(err: &CoreError) -> HttpResponse {
             "cursor".to_owned(),
             vec!["is invalid".to_owned()],
         )])),
+        CoreError::Unavailable(Unavailable::WritersQueued) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The server is busy. Nothing was changed; try again shortly.",
+        ),
+        CoreError::Unavailable(Unavailable::StorageFull) => error(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "The server is out of storage space. Nothing was changed; try again later.",
+        ),
         CoreError::UnknownAccount | CoreError::Internal(_) => {
             error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error")
         }

@@ -1,6 +1,7 @@
 //! In-process tests of the whole application: every dialect through the real actix app over a
 //! fresh SQLite file per test.
 
+mod bounds;
 mod foundation;
 mod grow;
 mod openapi;
