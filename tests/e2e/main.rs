@@ -5,4 +5,5 @@ mod server;
 mod cross;
 mod docs;
 mod foundation;
+mod hardening;
 mod sync;

@@ -26,6 +26,13 @@ pub trait Directory: Send + Sync + 'static {
     /// The live (unrevoked) key with this hash.
     fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError>;
     fn count_keys(&self) -> Result<i64, CoreError>;
+    /// A count that moves whenever a key is revoked, by any process (`keys revoke` runs in
+    /// another), as far as the store has seen; `None` while it cannot see. Whoever remembers
+    /// keys forgets them when it moves; a store that cannot tell answers `None`, and then
+    /// nothing may be remembered. Never touches the database.
+    fn key_revocations_seen(&self) -> Option<u64> {
+        None
+    }
 
     // --- contacts
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError>;

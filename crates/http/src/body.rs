@@ -18,10 +18,32 @@ impl Default for BodyLimit {
     }
 }
 
+/// How long a whole body may take to arrive once the handler starts reading it (set by the
+/// server from its config). A client that trickles its body in is cut off with a 408 instead
+/// of holding a connection and a worker's attention forever.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+impl Default for BodyTimeout {
+    fn default() -> Self {
+        BodyTimeout(std::time::Duration::from_secs(10))
+    }
+}
+
 /// A request body as an object of fields.
 pub type Fields = Map<String, Value>;
 
-async fn read_limited(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+async fn read_limited(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+    let timeout = req.app_data::<BodyTimeout>().copied().unwrap_or_default().0;
+    actix_web::rt::time::timeout(timeout, read_within_limit(req, payload))
+        .await
+        .map_err(|_elapsed| ApiError::BodyTimeout)?
+}
+
+async fn read_within_limit(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+) -> Result<Vec<u8>, ApiError> {
     let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
     let declared = req
         .headers()

@@ -8,7 +8,7 @@ mod error;
 mod openapi;
 mod routes;
 
-pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, Fields};
+pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
 pub use context::{Ctx, RequestId};
 pub use error::{ApiError, Dialect};
 pub use openapi::BearerKey;

@@ -6,7 +6,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpResponse};
 use contacts_core::Gateway;
-use contacts_http::{route_not_found, BodyLimit, Dialect};
+use contacts_http::{route_not_found, BodyLimit, BodyTimeout, Dialect};
 use dialect_grow::Grow;
 use dialect_pylon::Pylon;
 use dialect_workshop::Workshop;
@@ -33,6 +33,30 @@ impl AppState {
             key_cache: web::Data::new(KeyCache::default()),
         }
     }
+}
+
+/// The request as the log shows it: method, path and the names of query parameters, never
+/// their values, which carry keys (`?api_key=`) and personal data (`?search=` an email).
+pub fn logged_request(req: &ServiceRequest) -> String {
+    let mut line = format!("{} {}", req.method(), req.path());
+    let query = req.query_string();
+    if !query.is_empty() {
+        let names: Vec<String> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                let name = name.replace('+', " ");
+                // Percent-decoding is not needed to hide values; a name is shown as sent,
+                // cut short so a huge one cannot flood the log.
+                let short: String = name.chars().take(64).collect();
+                format!("{short}=…")
+            })
+            .collect();
+        line.push('?');
+        line.push_str(&names.join("&"));
+    }
+    line
 }
 
 async fn healthz() -> HttpResponse {
@@ -95,6 +119,9 @@ pub fn build(
         .app_data(web::Data::new(state.gateway.clone()))
         .app_data(state.key_cache.clone())
         .app_data(BodyLimit(state.settings.server.max_body_bytes))
+        .app_data(BodyTimeout(std::time::Duration::from_secs(
+            state.settings.server.body_timeout_secs,
+        )))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz));
     // Longer prefixes first: Pylon's default prefix is the root, which matches every path.
@@ -136,7 +163,10 @@ pub fn build(
     // The logger wraps the request-id middleware so that it sees the id on the response.
     app.default_service(web::to(nothing_here))
         .wrap(from_fn(request_id))
-        .wrap(actix_web::middleware::Logger::new(
-            "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
-        ))
+        .wrap(
+            actix_web::middleware::Logger::new(
+                "%a \"%{request}xi\" %s %b %Dms request_id=%{x-request-id}o",
+            )
+            .custom_request_replace("request", logged_request),
+        )
 }

@@ -27,6 +27,8 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     pub shutdown_timeout_secs: u64,
+    /// Seconds a request body may take to arrive in full; a slower one gets 408.
+    pub body_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,6 +75,7 @@ impl Default for Settings {
                 max_body_bytes: 1024 * 1024,
                 workers: 0,
                 shutdown_timeout_secs: 30,
+                body_timeout_secs: 10,
             },
             database: DatabaseSettings {
                 url: "data/contacts.db".into(),
@@ -124,6 +127,11 @@ impl Settings {
     fn check(&self) -> Result<(), ConfigError> {
         if self.sync.source.trim().is_empty() {
             return Err(ConfigError::Rule("sync.source must not be empty".into()));
+        }
+        if self.server.body_timeout_secs == 0 {
+            return Err(ConfigError::Rule(
+                "server.body_timeout_secs must be at least 1".into(),
+            ));
         }
         if self.server.max_body_bytes == 0 {
             return Err(ConfigError::Rule(

@@ -1,6 +1,10 @@
-//! A short-lived cache of authenticated keys, so a request does not pay a database round trip
-//! just to learn who is calling. Only live keys are cached, for at most `KEY_CACHE_TTL`: a key
-//! revoked from the command line stops working within that time.
+//! A cache of authenticated keys, so a request does not pay a database round trip just to learn
+//! who is calling. Two rules keep it true:
+//! - an entry holds only while the store has seen no key revoked since the key was looked up
+//!   (`keys revoke` runs in another process), so a revoked key is refused as soon as the
+//!   store's watcher sees the revocation (within about 10 ms on SQLite); while the store cannot
+//!   see revocations, nothing is remembered;
+//! - an entry lives at most `KEY_CACHE_TTL` in any case.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -8,29 +12,44 @@ use std::time::{Duration, Instant};
 
 use contacts_core::Caller;
 
-pub const KEY_CACHE_TTL: Duration = Duration::from_secs(1);
-/// More distinct live keys than this in one second is not a real workload; start afresh.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(60);
+/// More distinct live keys than this is not a real workload; start afresh.
 const MAX_ENTRIES: usize = 10_000;
+
+#[derive(Debug)]
+struct Entry {
+    caller: Caller,
+    checked: Instant,
+    /// The store's count of revoked keys when the key was looked up.
+    revocations: u64,
+}
 
 #[derive(Debug, Default)]
 pub struct KeyCache {
-    entries: Mutex<HashMap<String, (Caller, Instant)>>,
+    entries: Mutex<HashMap<String, Entry>>,
 }
 
 impl KeyCache {
-    /// The caller for this key hash, if it was confirmed live less than `KEY_CACHE_TTL` ago.
-    pub fn get(&self, key_hash: &str) -> Option<Caller> {
+    /// The caller for this key hash, if it was confirmed live with no key revoked since.
+    /// `revocations` is the store's count now (`None`: unknown, so nothing holds).
+    pub fn get(&self, key_hash: &str, revocations: Option<u64>) -> Option<Caller> {
+        let now = revocations?;
         let entries = self
             .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         entries
             .get(key_hash)
-            .filter(|(_, checked)| checked.elapsed() < KEY_CACHE_TTL)
-            .map(|(caller, _)| caller.clone())
+            .filter(|entry| entry.revocations == now && entry.checked.elapsed() < KEY_CACHE_TTL)
+            .map(|entry| entry.caller.clone())
     }
 
-    pub fn put(&self, key_hash: String, caller: Caller) {
+    /// Remembers a caller looked up when the store's count of revoked keys was `revocations`
+    /// (read before the look-up began).
+    pub fn put(&self, key_hash: String, caller: Caller, revocations: Option<u64>) {
+        let Some(revocations) = revocations else {
+            return;
+        };
         let mut entries = self
             .entries
             .lock()
@@ -38,7 +57,14 @@ impl KeyCache {
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
-        entries.insert(key_hash, (caller, Instant::now()));
+        entries.insert(
+            key_hash,
+            Entry {
+                caller,
+                checked: Instant::now(),
+                revocations,
+            },
+        );
     }
 }
 
@@ -46,21 +72,44 @@ impl KeyCache {
 mod tests {
     use super::*;
 
+    fn caller() -> Caller {
+        Caller {
+            key_name: "k".into(),
+            read_only: false,
+        }
+    }
+
+    #[test]
+    fn a_revocation_forgets_every_key() {
+        let cache = KeyCache::default();
+        assert!(cache.get("h", Some(3)).is_none());
+        cache.put("h".into(), caller(), Some(3));
+        assert_eq!(cache.get("h", Some(3)), Some(caller()));
+        assert!(cache.get("h", Some(4)).is_none(), "a key was revoked since");
+        assert!(
+            cache.get("h", None).is_none(),
+            "the store cannot see revocations"
+        );
+    }
+
+    #[test]
+    fn nothing_is_remembered_while_revocations_cannot_be_seen() {
+        let cache = KeyCache::default();
+        cache.put("h".into(), caller(), None);
+        assert!(cache.get("h", Some(0)).is_none());
+    }
+
     #[test]
     fn entries_expire() {
         let cache = KeyCache::default();
-        let caller = Caller {
-            key_name: "k".into(),
-            read_only: false,
-        };
-        assert!(cache.get("h").is_none());
-        cache.put("h".into(), caller.clone());
-        assert_eq!(cache.get("h"), Some(caller.clone()));
-        cache
-            .entries
-            .lock()
-            .expect("lock")
-            .insert("old".into(), (caller, Instant::now() - KEY_CACHE_TTL));
-        assert!(cache.get("old").is_none());
+        cache.entries.lock().expect("lock").insert(
+            "old".into(),
+            Entry {
+                caller: caller(),
+                checked: Instant::now() - KEY_CACHE_TTL,
+                revocations: 1,
+            },
+        );
+        assert!(cache.get("old", Some(1)).is_none());
     }
 }

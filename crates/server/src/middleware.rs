@@ -53,7 +53,13 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
     };
     let hash = hash_key(&token);
     let cache = req.app_data::<web::Data<KeyCache>>().cloned();
-    if let Some(caller) = cache.as_ref().and_then(|cache| cache.get(&hash)) {
+    // Read before the look-up: a revocation that lands during it moves the count, so what the
+    // look-up found is not trusted past it.
+    let revocations = gateway.directory_ref().key_revocations_seen();
+    if let Some(caller) = cache
+        .as_ref()
+        .and_then(|cache| cache.get(&hash, revocations))
+    {
         return Ok(Some(caller));
     }
     let directory = gateway.directory();
@@ -67,7 +73,7 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
         read_only: key.read_only,
     });
     if let (Some(cache), Some(caller)) = (cache, &caller) {
-        cache.put(hash, caller.clone());
+        cache.put(hash, caller.clone(), revocations);
     }
     Ok(caller)
 }

@@ -1,11 +1,13 @@
 //! Watches the database for writes other processes commit (`import`, `keys`, any SQLite client)
-//! and makes the contact cache forget everything when one lands.
+//! and makes the contact cache forget everything when one lands; after each, it counts the
+//! revoked keys, for the server's cache of keys.
 //!
 //! This process's own writes forget at once, before they are answered. Another process's write
 //! is seen at the next look, so a contact read from memory is at most `LOOK_EVERY` (plus one
 //! look) behind a write made outside this process.
 
-use std::sync::Weak;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -18,13 +20,47 @@ use crate::contact_cache::ContactCache;
 pub const LOOK_EVERY: Duration = Duration::from_millis(10);
 
 #[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
 struct DataVersion {
     #[diesel(sql_type = BigInt)]
     data_version: i64,
 }
 
+/// How many keys are revoked, as the watcher last counted them, and whether it can look at
+/// all. Keys are only ever revoked (never un-revoked), so the count moves with each revocation
+/// and with nothing else: contact writes leave remembered keys alone.
+#[derive(Debug, Default)]
+pub struct KeyRevocations {
+    revoked: AtomicU64,
+    blind: AtomicBool,
+}
+
+impl KeyRevocations {
+    /// The count of revoked keys, or `None` while the watcher cannot look.
+    pub fn seen(&self) -> Option<u64> {
+        (!self.blind.load(Ordering::Acquire)).then(|| self.revoked.load(Ordering::Acquire))
+    }
+
+    fn set(&self, revoked: u64) {
+        self.revoked.store(revoked, Ordering::Release);
+    }
+
+    fn set_blind(&self, blind: bool) {
+        self.blind.store(blind, Ordering::Release);
+    }
+}
+
 /// Starts the watching thread; it ends once the cache is dropped.
-pub fn watch(url: &str, cache: Weak<ContactCache>) -> std::io::Result<()> {
+pub fn watch(
+    url: &str,
+    cache: Weak<ContactCache>,
+    revocations: Arc<KeyRevocations>,
+) -> std::io::Result<()> {
     let url = url.to_owned();
     std::thread::Builder::new()
         .name("store-watch".into())
@@ -40,7 +76,7 @@ pub fn watch(url: &str, cache: Weak<ContactCache>) -> std::io::Result<()> {
                 let Some(cache) = cache.upgrade() else {
                     return;
                 };
-                watcher.look(&cache);
+                watcher.look(&cache, &revocations);
             }
         })?;
     Ok(())
@@ -56,30 +92,53 @@ struct Watcher {
 }
 
 impl Watcher {
-    fn look(&mut self, cache: &ContactCache) {
-        match self.data_version() {
-            Ok(version) => {
-                if self.blind {
-                    log::info!("watching the database for other writers again");
-                    cache.set_blind(false);
-                    self.blind = false;
-                }
-                if self.last_seen != Some(version) {
-                    cache.forget_all();
-                    self.last_seen = Some(version);
-                }
+    fn look(&mut self, cache: &ContactCache, revocations: &KeyRevocations) {
+        match self.changes() {
+            Ok(None) => {}
+            Ok(Some((version, revoked))) => {
+                cache.forget_all();
+                revocations.set(revoked);
+                self.last_seen = Some(version);
             }
-            Err(err) => {
-                // Unable to see other writers, the cache must not answer from memory at all.
-                if !self.blind {
-                    log::warn!("cannot watch the database for other writers ({err}); reads skip the contact cache until it can");
-                    cache.set_blind(true);
-                    self.blind = true;
-                }
-                self.last_seen = None;
-                self.conn = None;
-            }
+            Err(err) => return self.go_blind(cache, revocations, &err),
         }
+        if self.blind {
+            log::info!("watching the database for other writers again");
+            cache.set_blind(false);
+            revocations.set_blind(false);
+            self.blind = false;
+        }
+    }
+
+    fn go_blind(
+        &mut self,
+        cache: &ContactCache,
+        revocations: &KeyRevocations,
+        err: &diesel::result::Error,
+    ) {
+        // Unable to see other writers, the caches must not answer from memory at all.
+        if !self.blind {
+            log::warn!("cannot watch the database for other writers ({err}); reads skip the contact cache until it can");
+            cache.set_blind(true);
+            revocations.set_blind(true);
+            self.blind = true;
+        }
+        self.last_seen = None;
+        self.conn = None;
+    }
+
+    /// When another connection has committed since the last look: the new data version and
+    /// the count of revoked keys.
+    fn changes(&mut self) -> Result<Option<(i64, u64)>, diesel::result::Error> {
+        let version = self.data_version()?;
+        if self.last_seen == Some(version) {
+            return Ok(None);
+        }
+        let conn = self.conn.as_mut().ok_or(diesel::result::Error::NotFound)?;
+        let revoked = diesel::sql_query("SELECT count(revoked_at) AS n FROM api_keys")
+            .get_result::<Count>(conn)?
+            .n;
+        Ok(Some((version, u64::try_from(revoked).unwrap_or(0))))
     }
 
     /// SQLite's count that changes whenever another connection commits (ours is never used to

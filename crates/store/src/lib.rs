@@ -41,6 +41,8 @@ pub struct SqliteStore {
     positions: Arc<positions::ListPositions>,
     /// Contacts read lately, answered without SQLite until the next write of any process.
     cache: Arc<contact_cache::ContactCache>,
+    /// Revoked keys as the watcher last counted them (after any process's commit).
+    revocations: Arc<foreign_writes::KeyRevocations>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -55,12 +57,15 @@ impl SqliteStore {
         let pool = pool::open_pool(url, options)?;
         let writer = writer::Writer::start(pool.clone()).map_err(StoreError::Writer)?;
         let cache = Arc::<contact_cache::ContactCache>::default();
-        foreign_writes::watch(url, Arc::downgrade(&cache)).map_err(StoreError::Writer)?;
+        let revocations = Arc::<foreign_writes::KeyRevocations>::default();
+        foreign_writes::watch(url, Arc::downgrade(&cache), Arc::clone(&revocations))
+            .map_err(StoreError::Writer)?;
         Ok(SqliteStore {
             pool,
             writer: Arc::new(writer),
             positions: Arc::default(),
             cache,
+            revocations,
         })
     }
 
@@ -194,6 +199,10 @@ impl Directory for SqliteStore {
 
     fn count_keys(&self) -> Result<i64, CoreError> {
         self.reading(keys::count)
+    }
+
+    fn key_revocations_seen(&self) -> Option<u64> {
+        self.revocations.seen()
     }
 
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
