@@ -65,7 +65,37 @@ fn keys_from_the_command_line_on_a_brand_new_file() {
     assert!(
         listing
             .lines()
-            .any(|line| line.starts_with("ci\tread-only\tcreated ") && line.ends_with("active")),
+            .any(|line| line.starts_with("ci\tread-only\tcreated ")
+                && line.ends_with("\tactive\tdefault limit")),
+        "{listing}"
+    );
+    let (status, _, _) = run_command(
+        dir.path(),
+        &[],
+        &[
+            "keys",
+            "create",
+            "--name",
+            "metered",
+            "--rate-limit",
+            "5",
+            "--burst",
+            "10",
+        ],
+    );
+    assert!(status.success());
+    let (status, _, stderr) = run_command(
+        dir.path(),
+        &[],
+        &["keys", "create", "--name", "nought", "--rate-limit", "0"],
+    );
+    assert!(!status.success(), "a limit of 0 is refused: {stderr}");
+    let (_, listing, _) = run_command(dir.path(), &[], &["keys", "list"]);
+    assert!(
+        listing
+            .lines()
+            .any(|line| line.starts_with("metered\tread-write\t")
+                && line.ends_with("\tactive\t5/s burst 10")),
         "{listing}"
     );
     assert!(!listing.contains(&reader));

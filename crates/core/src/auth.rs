@@ -60,6 +60,15 @@ pub struct KeyRecord {
     pub read_only: bool,
     pub created_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
+    /// The key's own rate limit; `None` means the configured default.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A sustained rate and the burst allowed above it, in requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
 }
 
 /// Who is calling: the key that authenticated the request.
@@ -67,6 +76,8 @@ pub struct KeyRecord {
 pub struct Caller {
     pub key_name: String,
     pub read_only: bool,
+    /// The key's own rate limit, if it has one.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Caller {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::account::{Account, AccountChanges, AccountKey, NewAccount};
-use crate::auth::KeyRecord;
+use crate::auth::{KeyRecord, RateLimit};
 use crate::contact::{AttributeValue, Contact, ContactChanges, ContactKey, NewContact};
 use crate::error::CoreError;
 use crate::query::{AccountQuery, KeysetPage, OffsetPage};
@@ -20,6 +20,7 @@ pub trait Directory: Send + Sync + 'static {
         name: &str,
         key_hash: &str,
         read_only: bool,
+        rate_limit: Option<RateLimit>,
     ) -> Result<KeyRecord, CoreError>;
     fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError>;
     fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError>;

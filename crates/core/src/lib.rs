@@ -13,7 +13,7 @@ pub mod time;
 pub mod validate;
 
 pub use account::{Account, AccountChanges, AccountKey, AccountSummary, NewAccount};
-pub use auth::{ApiKey, Caller, KeyRecord};
+pub use auth::{ApiKey, Caller, KeyRecord, RateLimit};
 pub use contact::{
     AttributeValue, Contact, ContactChanges, ContactKey, ContactStatus, ExternalId, NewContact,
     OutgoingEmail, Social,

@@ -73,6 +73,8 @@ fn route_name(path: &str) -> &str {
 }
 
 impl Dialect for Grow {
+    const NAME: &'static str = "grow";
+
     fn render(error: &ApiError, _request_id: &RequestId) -> HttpResponse {
         match error {
             ApiError::Core(core) => render_core(core),

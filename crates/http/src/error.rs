@@ -60,6 +60,10 @@ impl ApiError {
 
 /// A dialect's error shape: how it answers each [`ApiError`].
 pub trait Dialect: 'static {
+    /// The dialect's name as operators see it (`grow`, `pylon`, `workshop`): in rate-limit
+    /// policies, metrics labels and log lines.
+    const NAME: &'static str;
+
     fn render(error: &ApiError, request_id: &RequestId) -> HttpResponse;
 
     /// Renders and logs; what handlers and middleware call. An error a client should retry

@@ -55,6 +55,8 @@ fn duplicate(message: &str, existing: &str, request_id: &RequestId) -> HttpRespo
 }
 
 impl Dialect for Pylon {
+    const NAME: &'static str = "pylon";
+
     fn render(error: &ApiError, request_id: &RequestId) -> HttpResponse {
         let rid = request_id;
         match error {

@@ -14,8 +14,9 @@ use serde_json::json;
 
 use crate::config::Settings;
 use crate::key_cache::KeyCache;
-use crate::middleware::{catch_panics, request_id, require_key};
+use crate::middleware::{catch_panics, rate_limit, request_id, require_key};
 use crate::openapi;
+use crate::rate_limit::RateLimits;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -23,14 +24,18 @@ pub struct AppState {
     pub settings: Settings,
     /// Shared by every worker, so a key confirmed on one is known to all.
     pub key_cache: web::Data<KeyCache>,
+    /// Shared by every worker: a key's limit holds across all of them.
+    pub rate_limits: web::Data<RateLimits>,
 }
 
 impl AppState {
     pub fn new(gateway: Gateway, settings: Settings) -> Self {
+        let rate_limits = RateLimits::new(&settings.rate_limit, &settings.dialects.pylon.prefix);
         AppState {
             gateway,
             settings,
             key_cache: web::Data::new(KeyCache::default()),
+            rate_limits: web::Data::new(rate_limits),
         }
     }
 }
@@ -95,7 +100,9 @@ pub fn dialect_scope<D: Dialect>(
         InitError = (),
     >,
 > {
+    // The last wrap runs first: panics caught, then the key checked, then its limits counted.
     web::scope(prefix)
+        .wrap(from_fn(rate_limit::<D>))
         .wrap(from_fn(require_key::<D>))
         .wrap(from_fn(catch_panics::<D>))
         .configure(configure)
@@ -118,6 +125,7 @@ pub fn build(
     let mut app = App::new()
         .app_data(web::Data::new(state.gateway.clone()))
         .app_data(state.key_cache.clone())
+        .app_data(state.rate_limits.clone())
         .app_data(BodyLimit(state.settings.server.max_body_bytes))
         .app_data(BodyTimeout(std::time::Duration::from_secs(
             state.settings.server.body_timeout_secs,

@@ -41,6 +41,13 @@ pub enum KeysCommand {
         /// The key may read but not write.
         #[arg(long)]
         read_only: bool,
+        /// The key's own limit in requests a second, instead of [rate_limit] in the config.
+        #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
+        rate_limit: Option<u32>,
+        /// Requests the key may send at once above its rate (with --rate-limit; default: the
+        /// rate itself).
+        #[arg(long, requires = "rate_limit", value_parser = clap::value_parser!(u32).range(1..))]
+        burst: Option<u32>,
     },
     /// List keys (names, flags and dates; never the keys themselves).
     List,

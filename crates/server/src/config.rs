@@ -14,6 +14,18 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub sync: SyncSettings,
     pub dialects: DialectsSettings,
+    pub rate_limit: RateLimitSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Requests a second each key may make, sustained (a key's own limit wins); 0: no default.
+    pub requests_per_second: u32,
+    /// Requests a key may send at once above that rate.
+    pub burst: u32,
+    /// `none`, or `pylon`: Pylon's documented per-endpoint limits on the Pylon routes.
+    pub preset: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,6 +102,11 @@ impl Default for Settings {
                 pylon: on(""),
                 workshop: on(""),
             },
+            rate_limit: RateLimitSettings {
+                requests_per_second: 200_000,
+                burst: 200_000,
+                preset: "none".into(),
+            },
         }
     }
 }
@@ -127,6 +144,11 @@ impl Settings {
     fn check(&self) -> Result<(), ConfigError> {
         if self.sync.source.trim().is_empty() {
             return Err(ConfigError::Rule("sync.source must not be empty".into()));
+        }
+        if !["none", "pylon"].contains(&self.rate_limit.preset.as_str()) {
+            return Err(ConfigError::Rule(
+                "rate_limit.preset must be \"none\" or \"pylon\"".into(),
+            ));
         }
         if self.server.body_timeout_secs == 0 {
             return Err(ConfigError::Rule(

@@ -76,6 +76,7 @@ mod tests {
         Caller {
             key_name: "k".into(),
             read_only: false,
+            rate_limit: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! `keys create | list | revoke`, and the bootstrap key minted on the first start.
 
-use contacts_core::{ApiKey, CoreError, Directory, KeyRecord};
+use contacts_core::{ApiKey, CoreError, Directory, KeyRecord, RateLimit};
 
 /// Creates a key and answers it with its plaintext, which the caller prints once.
 pub fn create(
@@ -8,8 +8,18 @@ pub fn create(
     name: &str,
     read_only: bool,
 ) -> Result<(ApiKey, KeyRecord), CoreError> {
+    create_limited(directory, name, read_only, None)
+}
+
+/// Creates a key with its own rate limit (`None`: the configured default applies).
+pub fn create_limited(
+    directory: &dyn Directory,
+    name: &str,
+    read_only: bool,
+    rate_limit: Option<RateLimit>,
+) -> Result<(ApiKey, KeyRecord), CoreError> {
     let key = ApiKey::generate();
-    let record = directory.create_key(name, &key.hash(), read_only)?;
+    let record = directory.create_key(name, &key.hash(), read_only, rate_limit)?;
     Ok((key, record))
 }
 
@@ -24,8 +34,12 @@ pub fn describe(record: &KeyRecord) -> String {
         Some(at) => format!("revoked {at}"),
         None => "active".to_owned(),
     };
+    let limit = match record.rate_limit {
+        Some(RateLimit { per_second, burst }) => format!("{per_second}/s burst {burst}"),
+        None => "default limit".to_owned(),
+    };
     format!(
-        "{}\t{access}\tcreated {}\t{state}",
+        "{}\t{access}\tcreated {}\t{state}\t{limit}",
         record.name, record.created_at
     )
 }

@@ -11,6 +11,7 @@ pub mod key_cache;
 pub mod keys;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod serve;
 
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use contacts_core::{Conflict, CoreError, Directory, Entity};
+use contacts_core::{Conflict, CoreError, Directory, Entity, RateLimit};
 use contacts_gateway::cli::{Cli, Command, KeysCommand};
 use contacts_gateway::error::CommandError;
 use contacts_gateway::{config, database_location, import, keys, open_store, serve};
@@ -48,11 +48,20 @@ fn run(cli: Cli) -> Result<(), CommandError> {
 
 fn run_keys(store: &dyn Directory, command: KeysCommand) -> Result<(), CommandError> {
     match command {
-        KeysCommand::Create { name, read_only } => {
+        KeysCommand::Create {
+            name,
+            read_only,
+            rate_limit,
+            burst,
+        } => {
             if name.trim().is_empty() {
                 return Err(CommandError::Usage("a key needs a non-empty --name".into()));
             }
-            match keys::create(store, &name, read_only) {
+            let rate_limit = rate_limit.map(|per_second| RateLimit {
+                per_second,
+                burst: burst.unwrap_or(per_second),
+            });
+            match keys::create_limited(store, &name, read_only, rate_limit) {
                 Ok((key, _)) => {
                     println!("{}", key.expose());
                     Ok(())

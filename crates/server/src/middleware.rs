@@ -13,6 +13,7 @@ use contacts_core::{Caller, CoreError, Gateway};
 use contacts_http::{ApiError, Dialect, RequestId};
 
 use crate::key_cache::KeyCache;
+use crate::rate_limit::{RateLimits, Verdict};
 use futures_util::FutureExt;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -71,6 +72,7 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
     let caller = found.map(|key| Caller {
         key_name: key.name,
         read_only: key.read_only,
+        rate_limit: key.rate_limit,
     });
     if let (Some(cache), Some(caller)) = (cache, &caller) {
         cache.put(hash, caller.clone(), revocations);
@@ -129,4 +131,41 @@ pub async fn require_key<D: Dialect>(
             Ok(req.into_response(response).map_into_right_body())
         }
     }
+}
+
+fn set_rate_limit_fields(headers: &mut actix_web::http::header::HeaderMap, verdict: &Verdict) {
+    for (name, value) in [
+        ("ratelimit-policy", verdict.policy_field()),
+        ("ratelimit", verdict.limit_field()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+}
+
+/// Counts the request against the caller's limits (after `require_key` named the caller):
+/// past them, the dialect's 429 with `Retry-After`; either way the IETF rate-limit fields.
+pub async fn rate_limit<D: Dialect>(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let caller = req.extensions().get::<Caller>().cloned();
+    let limits = req.app_data::<web::Data<RateLimits>>().cloned();
+    let verdict = match (caller, limits) {
+        (Some(caller), Some(limits)) => limits.check(D::NAME, &caller, req.method(), req.path()),
+        _ => None,
+    };
+    let Some(verdict) = verdict else {
+        return Ok(next.call(req).await?.map_into_left_body());
+    };
+    if let Some(retry_after_secs) = verdict.refused_for {
+        let request_id = RequestId::of(req.request());
+        let mut response = D::respond(&ApiError::RateLimited { retry_after_secs }, &request_id);
+        set_rate_limit_fields(response.headers_mut(), &verdict);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    let mut response = next.call(req).await?;
+    set_rate_limit_fields(response.headers_mut(), &verdict);
+    Ok(response.map_into_left_body())
 }

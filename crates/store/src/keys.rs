@@ -1,31 +1,66 @@
 //! API keys at rest: name, SHA-256 of the key, read-only flag, creation and revocation times.
 
-use contacts_core::{Conflict, CoreError, Entity, KeyRecord, Timestamp};
+use contacts_core::{Conflict, CoreError, Entity, KeyRecord, RateLimit, Timestamp};
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::{db, write};
 use crate::schema::api_keys::dsl;
 
-type KeyColumns = (String, bool, String, Option<String>);
+type KeyColumns = (
+    String,
+    bool,
+    String,
+    Option<String>,
+    Option<i32>,
+    Option<i32>,
+);
 
-fn record((name, read_only, created_at, revoked_at): KeyColumns) -> KeyRecord {
+fn record((name, read_only, created_at, revoked_at, per_second, burst): KeyColumns) -> KeyRecord {
+    let rate_limit = match (per_second, burst) {
+        (Some(per_second), Some(burst)) => Some(RateLimit {
+            per_second: u32::try_from(per_second).unwrap_or(0),
+            burst: u32::try_from(burst).unwrap_or(0),
+        }),
+        _ => None,
+    };
     KeyRecord {
         name,
         read_only,
         created_at: Timestamp::parse(&created_at).unwrap_or_else(Timestamp::now),
         revoked_at: revoked_at.as_deref().and_then(Timestamp::parse),
+        rate_limit,
     }
 }
 
-const COLUMNS: (dsl::name, dsl::read_only, dsl::created_at, dsl::revoked_at) =
-    (dsl::name, dsl::read_only, dsl::created_at, dsl::revoked_at);
+const COLUMNS: (
+    dsl::name,
+    dsl::read_only,
+    dsl::created_at,
+    dsl::revoked_at,
+    dsl::rate_limit_per_second,
+    dsl::rate_limit_burst,
+) = (
+    dsl::name,
+    dsl::read_only,
+    dsl::created_at,
+    dsl::revoked_at,
+    dsl::rate_limit_per_second,
+    dsl::rate_limit_burst,
+);
+
+/// A limit as stored: SQLite integers are signed, and a limit past `i32::MAX` a second is
+/// no limit at all.
+fn stored(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
 
 pub fn create(
     conn: &mut SqliteConnection,
     name: &str,
     key_hash: &str,
     read_only: bool,
+    rate_limit: Option<RateLimit>,
 ) -> Result<KeyRecord, CoreError> {
     write(conn, |conn| {
         let taken: i64 = dsl::api_keys
@@ -42,6 +77,8 @@ pub fn create(
                 dsl::key_hash.eq(key_hash),
                 dsl::read_only.eq(read_only),
                 dsl::created_at.eq(Timestamp::now().to_text()),
+                dsl::rate_limit_per_second.eq(rate_limit.map(|limit| stored(limit.per_second))),
+                dsl::rate_limit_burst.eq(rate_limit.map(|limit| stored(limit.burst))),
             ))
             .returning(COLUMNS)
             .get_result::<KeyColumns>(conn)

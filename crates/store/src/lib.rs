@@ -23,7 +23,7 @@ mod writer;
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
     CoreError, Directory, ImportOutcome, ImportRow, KeyRecord, KeysetPage, NewAccount, NewContact,
-    OffsetPage, Order, SortKey,
+    OffsetPage, Order, RateLimit, SortKey,
 };
 
 pub use error::StoreError;
@@ -179,9 +179,10 @@ impl Directory for SqliteStore {
         name: &str,
         key_hash: &str,
         read_only: bool,
+        rate_limit: Option<RateLimit>,
     ) -> Result<KeyRecord, CoreError> {
         let (name, key_hash) = (name.to_owned(), key_hash.to_owned());
-        self.writing(move |conn| keys::create(conn, &name, &key_hash, read_only))
+        self.writing(move |conn| keys::create(conn, &name, &key_hash, read_only, rate_limit))
     }
 
     fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError> {

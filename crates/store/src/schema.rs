@@ -108,6 +108,8 @@ diesel::table! {
         read_only -> Bool,
         created_at -> Text,
         revoked_at -> Nullable<Text>,
+        rate_limit_per_second -> Nullable<Integer>,
+        rate_limit_burst -> Nullable<Integer>,
     }
 }
 

@@ -61,6 +61,8 @@ fn invalid(errors: &FieldErrors) -> HttpResponse {
 }
 
 impl Dialect for Workshop {
+    const NAME: &'static str = "workshop";
+
     fn render(err: &ApiError, _request_id: &RequestId) -> HttpResponse {
         match err {
             ApiError::Core(core) => render_core(core),

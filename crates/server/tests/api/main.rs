@@ -4,6 +4,7 @@
 mod bounds;
 mod foundation;
 mod grow;
+mod limits;
 mod openapi;
 mod pylon;
 mod support;
