@@ -102,3 +102,137 @@ fn query_values_never_reach_the_log() {
         "the email is not logged: {log}"
     );
 }
+
+#[test]
+fn writes_past_the_queue_bound_are_shed_with_503_and_nothing_half_done() {
+    let server = Server::start(&[("CONTACTS__DATABASE__MAX_QUEUED_WRITES", "1")]);
+    let key = server.bootstrap_key().expect("key");
+    let base = server.base.clone();
+    let outcomes: Vec<(u16, Option<String>, serde_json::Value)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..32)
+            .map(|n| {
+                let (base, key) = (base.clone(), key.clone());
+                scope.spawn(move || {
+                    let body = serde_json::json!({"name": format!("Shed {n}"), "email": format!("shed{n}@example.com")});
+                    let result = ureq::post(&format!("{base}/contacts"))
+                        .set("Authorization", &format!("Bearer {key}"))
+                        .send_json(body);
+                    let response = match result {
+                        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+                        Err(err) => panic!("{err}"),
+                    };
+                    let status = response.status();
+                    let retry = response.header("retry-after").map(str::to_owned);
+                    let body = response.into_json().unwrap_or_default();
+                    (status, retry, body)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("thread"))
+            .collect()
+    });
+    let created = outcomes
+        .iter()
+        .filter(|(status, ..)| *status == 200)
+        .count();
+    let shed: Vec<_> = outcomes
+        .iter()
+        .filter(|(status, ..)| *status == 503)
+        .collect();
+    assert_eq!(created + shed.len(), 32, "only 200 or 503: {outcomes:?}");
+    assert!(!shed.is_empty(), "32 writes at once pass a bound of one");
+    for (_, retry, body) in &shed {
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert_eq!(
+            body["errors"],
+            serde_json::json!(["Server busy, nothing was changed; retry later"])
+        );
+    }
+    let listed = server.request("GET", "/api/contacts?limit=100", Some(&key), None);
+    assert_eq!(
+        listed.body["meta"]["total"].as_u64(),
+        Some(created as u64),
+        "every acknowledged write is there, and no shed one"
+    );
+}
+
+/// A small tmpfs of its own, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` where this process may not mount (not root).
+    fn mount(megabytes: u32) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .ok()?;
+        mounted.success().then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_answers_507_and_readyz_503_until_space_returns() {
+    let Some(disk) = SmallDisk::mount(8) else {
+        eprintln!("skipped: mounting a tmpfs needs root (CI runs as root)");
+        return;
+    };
+    let server = Server::start_in_existing(disk.dir.path(), &[]);
+    let key = server.bootstrap_key().expect("key");
+    let create = |n: usize| {
+        server.request(
+            "POST",
+            "/v1/contacts",
+            Some(&key),
+            Some(&serde_json::json!({
+                "external_id": format!("disk-{n}"), "first_name": "Disk", "last_name": format!("Filler {n}"),
+                "email": format!("disk{n}@example.com"), "attributes": {"note": "x".repeat(3000)}
+            })),
+        )
+    };
+    assert_eq!(create(0).status, 201);
+    // Take every byte that is left.
+    let filler = disk.dir.path().join("filler");
+    {
+        let mut file = std::fs::File::create(&filler).expect("filler");
+        let chunk = vec![0u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        let _ = file.sync_all();
+    }
+    let mut refused = None;
+    for n in 1..200 {
+        let reply = create(n);
+        assert_ne!(reply.status, 500, "never a 500: {}", reply.body);
+        if reply.status == 507 {
+            refused = Some(reply);
+            break;
+        }
+    }
+    let refused = refused.expect("a write fails once the disk is full");
+    assert_eq!(
+        refused.body,
+        serde_json::json!({"error": "The server is out of storage space. Nothing was changed; try again later."})
+    );
+    let ready = server.request("GET", "/readyz", None, None);
+    assert_eq!(ready.status, 503, "not ready while writes fail");
+
+    std::fs::remove_file(&filler).expect("free the space");
+    let ready = server.request("GET", "/readyz", None, None);
+    assert_eq!(ready.status, 200, "ready again once a write can succeed");
+    assert_eq!(create(1000).status, 201, "writes resume by themselves");
+    drop(server);
+}

@@ -50,6 +50,17 @@ pub struct DatabaseSettings {
     pub url: String,
     pub max_connections: u32,
     pub busy_timeout_ms: u64,
+    /// `full`: an acknowledged write survives power loss; `normal`: a process crash only.
+    pub synchronous: SynchronousSetting,
+    /// Writes that may wait for the writer at once; past it, 503 with Retry-After.
+    pub max_queued_writes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SynchronousSetting {
+    Full,
+    Normal,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +104,8 @@ impl Default for Settings {
                 url: "data/contacts.db".into(),
                 max_connections: 8,
                 busy_timeout_ms: 5000,
+                synchronous: SynchronousSetting::Full,
+                max_queued_writes: 32,
             },
             sync: SyncSettings {
                 source: "api".into(),
@@ -148,6 +161,11 @@ impl Settings {
         if !["none", "pylon"].contains(&self.rate_limit.preset.as_str()) {
             return Err(ConfigError::Rule(
                 "rate_limit.preset must be \"none\" or \"pylon\"".into(),
+            ));
+        }
+        if self.database.max_queued_writes == 0 {
+            return Err(ConfigError::Rule(
+                "database.max_queued_writes must be at least 1".into(),
             ));
         }
         if self.server.body_timeout_secs == 0 {

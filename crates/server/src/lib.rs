@@ -18,9 +18,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contacts_core::{Gateway, SyncSource};
-use contacts_store::{PoolOptions, SqliteStore};
+use contacts_store::{PoolOptions, SqliteStore, Synchronous};
 
-use crate::config::Settings;
+use crate::config::{Settings, SynchronousSetting};
 use crate::database::DatabaseLocation;
 use crate::error::CommandError;
 
@@ -41,6 +41,11 @@ pub fn open_store(settings: &Settings) -> Result<SqliteStore, CommandError> {
         PoolOptions {
             max_connections: settings.database.max_connections,
             busy_timeout: Duration::from_millis(settings.database.busy_timeout_ms),
+            synchronous: match settings.database.synchronous {
+                SynchronousSetting::Full => Synchronous::Full,
+                SynchronousSetting::Normal => Synchronous::Normal,
+            },
+            max_queued_writes: settings.database.max_queued_writes,
         },
     )?)
 }

@@ -20,9 +20,23 @@ pub enum StoreError {
 }
 
 /// Any Diesel failure inside an operation. Rule breaches a caller can cause are found by the
-/// operations' own checks first; what reaches here is unexpected.
+/// operations' own checks first; what reaches here is unexpected, but for a full disk, which
+/// a client can wait out.
 pub(crate) fn db(err: diesel::result::Error) -> CoreError {
+    if is_storage_full(&err) {
+        return CoreError::Unavailable(contacts_core::Unavailable::StorageFull);
+    }
     CoreError::internal(err)
+}
+
+/// SQLite's SQLITE_FULL, which is what the disk's ENOSPC becomes (SQLite-specific wording).
+fn is_storage_full(err: &diesel::result::Error) -> bool {
+    match err {
+        diesel::result::Error::DatabaseError(_, info) => {
+            info.message().contains("database or disk is full")
+        }
+        _ => false,
+    }
 }
 
 /// Carries a core error through Diesel's transaction API, which needs `From<diesel::Error>`.

@@ -17,6 +17,7 @@ mod listing;
 mod pool;
 mod positions;
 pub mod schema;
+mod space;
 mod statement;
 mod writer;
 
@@ -27,12 +28,14 @@ use contacts_core::{
 };
 
 pub use error::StoreError;
-pub use pool::{migrate_down_all, DbPool, PoolOptions};
+pub use pool::{migrate_down_all, DbPool, PoolOptions, Synchronous};
 
 /// The store: a pool of SQLite connections to one database file.
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: DbPool,
+    /// The database file, for the disk-space check after writes failed for lack of space.
+    path: Arc<std::path::Path>,
     /// Every write of this process, committed in batches on one thread. Writers queue here,
     /// not in SQLite's busy handler, whose sleeps (up to 100 ms each) would be what a write
     /// waits for under load.
@@ -55,13 +58,15 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `url`, migrates it, and pools connections.
     pub fn open(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
         let pool = pool::open_pool(url, options)?;
-        let writer = writer::Writer::start(pool.clone()).map_err(StoreError::Writer)?;
+        let writer = writer::Writer::start(pool.clone(), options.max_queued_writes)
+            .map_err(StoreError::Writer)?;
         let cache = Arc::<contact_cache::ContactCache>::default();
         let revocations = Arc::<foreign_writes::KeyRevocations>::default();
         foreign_writes::watch(url, Arc::downgrade(&cache), Arc::clone(&revocations))
             .map_err(StoreError::Writer)?;
         Ok(SqliteStore {
             pool,
+            path: Arc::from(std::path::Path::new(url)),
             writer: Arc::new(writer),
             positions: Arc::default(),
             cache,
@@ -167,8 +172,15 @@ impl SqliteStore {
 }
 
 impl Directory for SqliteStore {
+    /// The database answers, and, after writes failed for lack of disk space, the disk has
+    /// room again (`space::MARGIN`): ready means a write can succeed.
     fn ping(&self) -> Result<(), CoreError> {
         use diesel::connection::SimpleConnection;
+        if self.writer.storage_full() && !space::has_room(&self.path) {
+            return Err(CoreError::Unavailable(
+                contacts_core::Unavailable::StorageFull,
+            ));
+        }
         self.conn()?
             .batch_execute("SELECT 1")
             .map_err(CoreError::internal)

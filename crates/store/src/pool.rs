@@ -1,5 +1,5 @@
-//! The r2d2 pool: every connection gets WAL, NORMAL sync, foreign keys and a busy timeout, and
-//! the embedded migrations run once when the pool opens.
+//! The r2d2 pool: every connection gets WAL, the configured sync level, foreign keys and a busy
+//! timeout, and the embedded migrations run once when the pool opens.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,10 +16,33 @@ pub type PooledConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 
+/// What a commit waits for before it is acknowledged (SQLite's `synchronous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    /// The WAL is synced at every commit: an acknowledged write survives power loss.
+    Full,
+    /// The WAL is synced at checkpoints only: an acknowledged write survives a crash of the
+    /// process, but the last ones may be lost with the machine's power.
+    Normal,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {
     pub max_connections: u32,
     pub busy_timeout: Duration,
+    pub synchronous: Synchronous,
+    /// Writes that may wait for the writer at once; one more is refused at once as
+    /// `Unavailable::WritersQueued` instead of queueing.
+    pub max_queued_writes: usize,
 }
 
 impl Default for PoolOptions {
@@ -27,6 +50,8 @@ impl Default for PoolOptions {
         PoolOptions {
             max_connections: 8,
             busy_timeout: Duration::from_secs(5),
+            synchronous: Synchronous::Full,
+            max_queued_writes: 256,
         }
     }
 }
@@ -34,15 +59,17 @@ impl Default for PoolOptions {
 #[derive(Debug)]
 struct Pragmas {
     busy_timeout_ms: u128,
+    synchronous: Synchronous,
 }
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         // SQLite-specific: these pragmas have no meaning on another backend.
         conn.batch_execute(&format!(
-            "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+            "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA synchronous = {}; \
              PRAGMA foreign_keys = ON;",
-            self.busy_timeout_ms
+            self.busy_timeout_ms,
+            self.synchronous.pragma()
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
@@ -66,6 +93,7 @@ pub fn open_pool(url: &str, options: PoolOptions) -> Result<DbPool, StoreError> 
         .test_on_check_out(false)
         .connection_customizer(Box::new(Pragmas {
             busy_timeout_ms: options.busy_timeout.as_millis(),
+            synchronous: options.synchronous,
         }))
         .build(manager)?;
     let mut conn = pool.get()?;

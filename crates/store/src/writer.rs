@@ -6,11 +6,18 @@
 //! the commit itself, the flush of the search index's pending terms and the WAL frames of
 //! every page the write touched; a batch pays them once. A caller still gets its answer only
 //! after the batch's COMMIT, so a 2xx still means the row is committed.
+//!
+//! The queue is bounded: past `max_queued` waiting writes, a write is refused at once as
+//! `Unavailable::WritersQueued` (the client retries) rather than waiting behind the others
+//! without limit. A batch that fails for lack of disk space marks the store as out of space
+//! until one commits again.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 
-use contacts_core::CoreError;
+use contacts_core::{CoreError, Unavailable};
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::TxError;
@@ -25,6 +32,8 @@ trait Job: Send {
     fn run(&mut self, conn: &mut SqliteConnection);
     /// Answers the caller once the batch's COMMIT (or its failure) is known.
     fn finish(self: Box<Self>, committed: Result<(), CoreError>);
+    /// Whether the write itself failed because the disk is full.
+    fn ran_out_of_space(&self) -> bool;
 }
 
 struct Pending<T, F> {
@@ -44,6 +53,13 @@ where
         }
     }
 
+    fn ran_out_of_space(&self) -> bool {
+        matches!(
+            self.outcome,
+            Some(Err(CoreError::Unavailable(Unavailable::StorageFull)))
+        )
+    }
+
     fn finish(self: Box<Self>, committed: Result<(), CoreError>) {
         let answer = match (committed, self.outcome) {
             (Ok(()), Some(outcome)) => outcome,
@@ -57,16 +73,41 @@ where
 
 pub struct Writer {
     queue: Sender<Box<dyn Job>>,
+    /// Writes queued or being committed now.
+    waiting: AtomicUsize,
+    max_queued: usize,
+    storage_full: Arc<AtomicBool>,
+}
+
+/// Counts a write out of the queue however its wait ends.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Writer {
     /// Starts the writer thread over this pool.
-    pub fn start(pool: DbPool) -> std::io::Result<Writer> {
+    pub fn start(pool: DbPool, max_queued: usize) -> std::io::Result<Writer> {
         let (queue, jobs) = channel::<Box<dyn Job>>();
+        let storage_full = Arc::new(AtomicBool::new(false));
+        let marks = Arc::clone(&storage_full);
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || write_batches(&pool, &jobs))?;
-        Ok(Writer { queue })
+            .spawn(move || write_batches(&pool, &jobs, &marks))?;
+        Ok(Writer {
+            queue,
+            waiting: AtomicUsize::new(0),
+            max_queued: max_queued.max(1),
+            storage_full,
+        })
+    }
+
+    /// Whether the last batch failed for lack of disk space (and none has committed since).
+    pub fn storage_full(&self) -> bool {
+        self.storage_full.load(Ordering::Acquire)
     }
 
     /// Queues `work` and blocks the calling (blocking-pool) thread until its batch commits.
@@ -75,6 +116,11 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut SqliteConnection) -> Result<T, CoreError> + Send + 'static,
     {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_queued {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(CoreError::Unavailable(Unavailable::WritersQueued));
+        }
+        let _counted = Waiting(&self.waiting);
         let (reply, answer) = sync_channel(1);
         let job = Box::new(Pending {
             work: Some(work),
@@ -93,11 +139,22 @@ impl Writer {
 /// The writer thread: takes the first queued write and every one queued behind it, up to
 /// `MOST_PER_BATCH`, runs them in one IMMEDIATE transaction, and answers them all. Ends when
 /// the store (the queue's sender) is dropped.
-fn write_batches(pool: &DbPool, jobs: &Receiver<Box<dyn Job>>) {
+fn write_batches(pool: &DbPool, jobs: &Receiver<Box<dyn Job>>, storage_full: &AtomicBool) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter().take(MOST_PER_BATCH - 1));
         let committed = commit(pool, &mut batch);
+        let out_of_space = matches!(
+            committed,
+            Err(CoreError::Unavailable(Unavailable::StorageFull))
+        ) || batch.iter().any(|job| job.ran_out_of_space());
+        if out_of_space != storage_full.swap(out_of_space, Ordering::AcqRel) {
+            if out_of_space {
+                log::error!("writes fail: the disk is full; they resume once space returns");
+            } else {
+                log::info!("writes commit again: disk space has returned");
+            }
+        }
         for job in batch {
             job.finish(committed.clone());
         }
