@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-use contacts_http::{ApiError, Dialect, RequestId};
+use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
 
 use crate::openapi::{MessageBody, ValidationBody};
 
@@ -90,6 +90,17 @@ impl Dialect for Grow {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The request body is too large.",
             ),
+            ApiError::InvalidText { field, problem } => {
+                let attribute = field.replace('_', " ");
+                let rule = match problem {
+                    TextProblem::NotUtf8 => "must be valid UTF-8 text",
+                    TextProblem::Nul => "must not contain NUL characters",
+                };
+                invalid(&FieldErrors::single(
+                    field,
+                    format!("The {attribute} field {rule}."),
+                ))
+            }
             ApiError::BodyTimeout => message(
                 StatusCode::REQUEST_TIMEOUT,
                 "The request body did not arrive in time.",

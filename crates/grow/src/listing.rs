@@ -18,12 +18,18 @@ pub fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, value)| value.as_str())
 }
 
-/// `limit`: default 25, capped at 100; below 1 or not a number means the default.
+/// `limit`: default 25, capped at 100 (however large the number: one too large for any
+/// integer type is above the cap too); below 1 or not a number means the default.
 pub fn limit(pairs: &[(String, String)]) -> u32 {
-    match param(pairs, "limit").and_then(|text| text.trim().parse::<i64>().ok()) {
-        Some(limit) if limit >= 1 => {
+    let Some(text) = param(pairs, "limit").map(str::trim) else {
+        return DEFAULT_LIMIT;
+    };
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    match text.parse::<i64>() {
+        Ok(limit) if limit >= 1 => {
             u32::try_from(limit.min(i64::from(MAX_LIMIT))).unwrap_or(MAX_LIMIT)
         }
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => MAX_LIMIT,
         _ => DEFAULT_LIMIT,
     }
 }
@@ -115,6 +121,10 @@ mod tests {
         assert_eq!(limit(&pairs(&[("limit", "0")])), 25);
         assert_eq!(limit(&pairs(&[("limit", "ten")])), 25);
         assert_eq!(limit(&pairs(&[("limit", "7")])), 7);
+        assert_eq!(limit(&pairs(&[("limit", "9223372036854775807")])), 100);
+        assert_eq!(limit(&pairs(&[("limit", "999999999999999999999")])), 100);
+        assert_eq!(limit(&pairs(&[("limit", "-999999999999999999999")])), 25);
+        assert_eq!(limit(&pairs(&[("limit", "12x")])), 25);
         assert_eq!(page(&pairs(&[("page", "-3")])), 1);
         assert_eq!(page(&pairs(&[("page", "x")])), 1);
         assert_eq!(page(&pairs(&[("page", "4")])), 4);

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest};
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, TextProblem};
 
 /// The largest body any route reads, in bytes (set by the server from its config).
 #[derive(Debug, Clone, Copy)]
@@ -99,12 +99,65 @@ fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
     }
 }
 
+/// One component of form data (`a+b%20c`), decoded to its bytes.
+fn percent_decoded(component: &[u8]) -> Vec<u8> {
+    let hex = |byte: u8| (byte as char).to_digit(16);
+    let mut decoded = Vec::with_capacity(component.len());
+    let mut index = 0;
+    while index < component.len() {
+        match component[index] {
+            b'+' => decoded.push(b' '),
+            b'%' => match (
+                component.get(index + 1).copied().and_then(hex),
+                component.get(index + 2).copied().and_then(hex),
+            ) {
+                (Some(high), Some(low)) => {
+                    // Two hex digits make one byte; the cast cannot lose anything.
+                    decoded.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                    index += 2;
+                }
+                _ => decoded.push(b'%'),
+            },
+            byte => decoded.push(byte),
+        }
+        index += 1;
+    }
+    decoded
+}
+
+/// Form data as (name, value) pairs. A value that is not UTF-8 is refused with its field's
+/// name, never replaced with U+FFFD and stored.
+fn form_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
+    body.split(|byte| *byte == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let mut parts = pair.splitn(2, |byte| *byte == b'=');
+            let name = percent_decoded(parts.next().unwrap_or_default());
+            let value = percent_decoded(parts.next().unwrap_or_default());
+            let name = String::from_utf8_lossy(&name).into_owned();
+            match String::from_utf8(value) {
+                Ok(value) => Ok((name, value)),
+                Err(_) => Err(ApiError::InvalidText {
+                    field: field_name(&name).to_owned(),
+                    problem: TextProblem::NotUtf8,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// `tags[]` and `tags[0]` are the field `tags`.
+fn field_name(key: &str) -> &str {
+    match key.find('[') {
+        Some(bracket) if key.ends_with(']') => &key[..bracket],
+        _ => key,
+    }
+}
+
 /// Form fields as JSON strings. `key[]` fields gather into arrays, as PHP clients send them, and
 /// so does a plain key sent more than once (an array in the API's documents).
 fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|err| {
-        ApiError::MalformedBody(format!("the body is not valid form data: {err}"))
-    })?;
+    let pairs = form_pairs(body)?;
     let mut fields = Fields::new();
     for (key, value) in pairs {
         let (name, listed) = match key.strip_suffix("[]") {
@@ -126,6 +179,38 @@ fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
         }
     }
     Ok(fields)
+}
+
+/// The first string value holding a NUL character, named by its path in the body. NUL is not
+/// text any client means to store, and it ends strings in C libraries downstream.
+fn first_nul(value: &Value, path: &str) -> Option<String> {
+    match value {
+        Value::String(text) => text.contains('\0').then(|| path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| first_nul(item, &format!("{path}[{index}]"))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            let inner = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            first_nul(item, &inner)
+        }),
+        _ => None,
+    }
+}
+
+fn refuse_nul(fields: Fields) -> Result<Fields, ApiError> {
+    let found = fields.iter().find_map(|(key, value)| first_nul(value, key));
+    match found {
+        Some(field) => Err(ApiError::InvalidText {
+            field,
+            problem: TextProblem::Nul,
+        }),
+        None => Ok(fields),
+    }
 }
 
 /// Reads the body as fields (see [`read_body`]).
@@ -159,14 +244,16 @@ pub async fn read_body(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Body::default());
     }
-    let json = |fields| Body {
-        fields,
-        form: false,
+    let json = |fields| {
+        refuse_nul(fields).map(|fields| Body {
+            fields,
+            form: false,
+        })
     };
-    let form = |fields| Body { fields, form: true };
+    let form = |fields| refuse_nul(fields).map(|fields| Body { fields, form: true });
     match kind {
-        Kind::Json => parse_json(&body).map(json),
-        Kind::Form if accept_form => parse_form(&body).map(form),
+        Kind::Json => parse_json(&body).and_then(json),
+        Kind::Form if accept_form => parse_form(&body).and_then(form),
         Kind::Form => Err(ApiError::UnsupportedMediaType(
             "application/x-www-form-urlencoded".into(),
         )),
@@ -176,9 +263,9 @@ pub async fn read_body(
                 .find(|b| !b.is_ascii_whitespace())
                 .is_some_and(|b| *b == b'{' || *b == b'[');
             if looks_like_json || !accept_form {
-                parse_json(&body).map(json)
+                parse_json(&body).and_then(json)
             } else {
-                parse_form(&body).map(form)
+                parse_form(&body).and_then(form)
             }
         }
     }

@@ -19,6 +19,12 @@ pub enum ApiError {
     },
     /// The body did not arrive within the configured time (a client trickling it in).
     BodyTimeout,
+    /// A text value in the body that is not text: bytes that are not UTF-8 (form data), or a
+    /// NUL character. `field` names it as the body does (`name`, `attributes.note`).
+    InvalidText {
+        field: String,
+        problem: TextProblem,
+    },
     /// The key has used up its rate limit; it may try again after this many seconds.
     RateLimited {
         retry_after_secs: u64,
@@ -32,6 +38,13 @@ pub enum ApiError {
         path: String,
         allowed: Vec<String>,
     },
+}
+
+/// Why a body's value is not text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    NotUtf8,
+    Nul,
 }
 
 impl From<CoreError> for ApiError {

@@ -10,7 +10,7 @@ mod routes;
 
 pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
 pub use context::{Ctx, RequestId};
-pub use error::{ApiError, Dialect};
+pub use error::{ApiError, Dialect, TextProblem};
 pub use openapi::BearerKey;
 pub use routes::{resource, route_not_found, DialectResource};
 

@@ -125,7 +125,11 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
         let tags = string_list(&mut reader, &body, "tags");
         let external_ids = reader.external_ids().unwrap_or_default();
         let name = name.filter(|name| !name.is_empty());
-        if name.is_none() {
+        // A name that was refused (too long, not a string) has its own message already.
+        let blank = body
+            .get("name")
+            .is_none_or(|value| value.as_str().is_some_and(|text| text.trim().is_empty()));
+        if name.is_none() && blank {
             reader.problems.push("name is required".into());
         }
         let (Some(name), true) = (name, reader.problems.is_empty()) else {

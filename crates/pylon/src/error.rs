@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-use contacts_http::{ApiError, Dialect, RequestId};
+use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
 
 use crate::openapi::ErrorBody;
 
@@ -74,6 +74,13 @@ impl Dialect for Pylon {
                 &["Request body too large"],
                 rid,
             ),
+            ApiError::InvalidText { field, problem } => {
+                let rule = match problem {
+                    TextProblem::NotUtf8 => "must be valid UTF-8 text",
+                    TextProblem::Nul => "must not contain NUL characters",
+                };
+                errors(StatusCode::BAD_REQUEST, &[&format!("{field} {rule}")], rid)
+            }
             ApiError::BodyTimeout => errors(
                 StatusCode::REQUEST_TIMEOUT,
                 &["Request body not received in time"],

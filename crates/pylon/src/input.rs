@@ -9,6 +9,13 @@ use contacts_http::Fields;
 use serde_json::Value;
 
 const MAX_TEXT: usize = 255;
+
+/// A string of white space only (which trims to nothing).
+fn external_id_blank(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_str)
+        .is_some_and(|text| text.trim().is_empty())
+}
 const MAX_ITEMS: usize = 100;
 
 pub const PORTAL_ROLES: [&str; 3] = ["no_access", "member", "admin"];
@@ -102,17 +109,20 @@ impl<'a> Reader<'a> {
                 self.problems.push(format!("{label} must be an object"));
                 continue;
             }
-            let external_id = match self.entry_field(&label, entry, "external_id") {
-                Some(value) => self.text_value(&format!("{label}.external_id"), value, MAX_TEXT),
-                None => None,
-            };
+            let given = self.entry_field(&label, entry, "external_id");
+            let external_id = given.and_then(|value| {
+                self.text_value(&format!("{label}.external_id"), value, MAX_TEXT)
+            });
             let tag = match self.entry_field(&label, entry, "label") {
                 Some(value) => self.text_value(&format!("{label}.label"), value, MAX_TEXT),
                 None => Some(String::new()),
             };
-            match (external_id.filter(|id| !id.is_empty()), tag) {
-                (Some(external_id), Some(label)) => ids.push(ExternalId { external_id, label }),
-                (None, _) => self
+            match (external_id, tag) {
+                (Some(external_id), Some(label)) if !external_id.is_empty() => {
+                    ids.push(ExternalId { external_id, label })
+                }
+                // Absent or blank; a value that was refused already has its own message.
+                _ if given.is_none() || external_id_blank(given) => self
                     .problems
                     .push(format!("{label}.external_id is required")),
                 _ => {}

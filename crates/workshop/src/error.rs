@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, ForbiddenReason, Unavailable};
-use contacts_http::{ApiError, Dialect, RequestId};
+use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
 
 use crate::openapi::{ErrorBody, FieldErrorBody};
 
@@ -78,6 +78,13 @@ impl Dialect for Workshop {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "The request body is too large.",
             ),
+            ApiError::InvalidText { field, problem } => {
+                let rule = match problem {
+                    TextProblem::NotUtf8 => "must be valid UTF-8 text",
+                    TextProblem::Nul => "must not contain NUL characters",
+                };
+                invalid(&FieldErrors::from([(field.clone(), vec![rule.to_owned()])]))
+            }
             ApiError::BodyTimeout => error(
                 StatusCode::REQUEST_TIMEOUT,
                 "The request body did not arrive in time.",

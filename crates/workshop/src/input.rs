@@ -107,16 +107,34 @@ impl Reader<'_> {
                 }
                 Value::Number(number) => Some(AttributeValue::Number(number.clone())),
                 Value::Bool(flag) => Some(AttributeValue::Bool(*flag)),
-                Value::Array(items)
-                    if items.len() <= 100
-                        && items
-                            .iter()
-                            .all(|item| item.as_str().is_some_and(|s| s.len() <= 255)) =>
-                {
+                Value::String(_) => {
+                    self.add(
+                        "attributes",
+                        format!("{key} is too long (maximum is 10000 characters)"),
+                    );
+                    continue;
+                }
+                Value::Array(items) if items.len() > 100 => {
+                    self.add(
+                        "attributes",
+                        format!("{key} has too many entries (maximum is 100)"),
+                    );
+                    continue;
+                }
+                Value::Array(items) if items.iter().all(Value::is_string) => {
                     let list: Vec<String> = items
                         .iter()
                         .filter_map(|item| item.as_str().map(str::to_owned))
                         .collect();
+                    if list.iter().any(|item| item.chars().count() > 255) {
+                        self.add(
+                            "attributes",
+                            format!(
+                                "{key} has an entry that is too long (maximum is 255 characters)"
+                            ),
+                        );
+                        continue;
+                    }
                     (!list.is_empty()).then_some(AttributeValue::List(list))
                 }
                 _ => {
