@@ -316,6 +316,21 @@ def main():
         finally:
             stop(gateway)
 
+        # The same creates with synchronous=normal, side by side with the default (full): what
+        # surviving power loss costs when group commit pays one sync per batch.
+        log("creates with synchronous=normal")
+        port = free_port()
+        gateway = start([os.path.join(RELEASE, "contacts-gateway")],
+                        {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}", "CONTACTS__DATABASE__SYNCHRONOUS": "normal"}, workdir)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_ready(base + "/readyz")
+            for name, scenario in gateway_scenarios(db, key, args.contacts):
+                if scenario.get("kind") == "create":
+                    results.append(measure(f"{name} (synchronous=normal)", base, {**scenario, "key": key}, args, workdir, gateway.pid))
+        finally:
+            stop(gateway)
+
         log("limits")
         bare_port = free_port()
         bare = start([os.path.join(RELEASE, "bench-bare"), "--bind", f"127.0.0.1:{bare_port}"], {}, workdir)

@@ -6,4 +6,5 @@ mod cross;
 mod docs;
 mod foundation;
 mod hardening;
+mod operations;
 mod sync;

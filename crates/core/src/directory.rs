@@ -27,6 +27,8 @@ pub trait Directory: Send + Sync + 'static {
     /// The live (unrevoked) key with this hash.
     fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError>;
     fn count_keys(&self) -> Result<i64, CoreError>;
+    /// Live (not deleted) contacts.
+    fn count_live_contacts(&self) -> Result<u64, CoreError>;
     /// A count that moves whenever a key is revoked, by any process (`keys revoke` runs in
     /// another), as far as the store has seen; `None` while it cannot see. Whoever remembers
     /// keys forgets them when it moves; a store that cannot tell answers `None`, and then

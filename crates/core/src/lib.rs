@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod directory;
 pub mod error;
 pub mod gateway;
+pub mod observe;
 pub mod query;
 pub mod time;
 pub mod validate;
@@ -22,6 +23,7 @@ pub use cursor::{Cursor, CursorError, SortValue};
 pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};
 pub use error::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
 pub use gateway::{Gateway, SyncSource};
+pub use observe::{StoreObserver, Unobserved};
 pub use query::{
     AccountQuery, AccountSort, Condition, FilterField, FilterNode, KeysetPage, OffsetPage,
     Operator, Order, SortKey, MAX_SEARCH_TERM_CHARS,

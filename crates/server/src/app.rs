@@ -14,7 +14,9 @@ use serde_json::json;
 
 use crate::config::Settings;
 use crate::key_cache::KeyCache;
+use crate::metrics::Metrics;
 use crate::middleware::{catch_panics, rate_limit, request_id, require_key};
+use crate::observe::observe;
 use crate::openapi;
 use crate::rate_limit::RateLimits;
 
@@ -26,42 +28,21 @@ pub struct AppState {
     pub key_cache: web::Data<KeyCache>,
     /// Shared by every worker: a key's limit holds across all of them.
     pub rate_limits: web::Data<RateLimits>,
+    /// The process's metrics, also told of the store's batches and cache look-ups.
+    pub metrics: web::Data<Metrics>,
 }
 
 impl AppState {
-    pub fn new(gateway: Gateway, settings: Settings) -> Self {
+    pub fn new(gateway: Gateway, settings: Settings, metrics: web::Data<Metrics>) -> Self {
         let rate_limits = RateLimits::new(&settings.rate_limit, &settings.dialects.pylon.prefix);
         AppState {
             gateway,
             settings,
             key_cache: web::Data::new(KeyCache::default()),
             rate_limits: web::Data::new(rate_limits),
+            metrics,
         }
     }
-}
-
-/// The request as the log shows it: method, path and the names of query parameters, never
-/// their values, which carry keys (`?api_key=`) and personal data (`?search=` an email).
-pub fn logged_request(req: &ServiceRequest) -> String {
-    let mut line = format!("{} {}", req.method(), req.path());
-    let query = req.query_string();
-    if !query.is_empty() {
-        let names: Vec<String> = query
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let name = pair.split('=').next().unwrap_or_default();
-                let name = name.replace('+', " ");
-                // Percent-decoding is not needed to hide values; a name is shown as sent,
-                // cut short so a huge one cannot flood the log.
-                let short: String = name.chars().take(64).collect();
-                format!("{short}=…")
-            })
-            .collect();
-        line.push('?');
-        line.push_str(&names.join("&"));
-    }
-    line
 }
 
 async fn healthz() -> HttpResponse {
@@ -81,6 +62,28 @@ async fn readyz(gateway: web::Data<Gateway>) -> HttpResponse {
             HttpResponse::ServiceUnavailable().json(json!({"status": "unavailable"}))
         }
     }
+}
+
+/// Prometheus' text format; the live-contact count is read on the blocking pool.
+pub async fn metrics_text(
+    gateway: web::Data<Gateway>,
+    metrics: web::Data<Metrics>,
+) -> HttpResponse {
+    let directory = gateway.directory();
+    let live = match web::block(move || directory.count_live_contacts()).await {
+        Ok(Ok(live)) => Some(live),
+        Ok(Err(err)) => {
+            log::warn!("live contacts not counted for the metrics: {err}");
+            None
+        }
+        Err(err) => {
+            log::warn!("live contacts not counted for the metrics: {err}");
+            None
+        }
+    };
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render(live))
 }
 
 async fn nothing_here() -> HttpResponse {
@@ -126,12 +129,17 @@ pub fn build(
         .app_data(web::Data::new(state.gateway.clone()))
         .app_data(state.key_cache.clone())
         .app_data(state.rate_limits.clone())
+        .app_data(state.metrics.clone())
+        .app_data(web::Data::new(state.settings.log.format))
         .app_data(BodyLimit(state.settings.server.max_body_bytes))
         .app_data(BodyTimeout(std::time::Duration::from_secs(
             state.settings.server.body_timeout_secs,
         )))
         .route("/healthz", web::get().to(healthz))
         .route("/readyz", web::get().to(readyz));
+    if state.settings.metrics.enabled && state.settings.metrics.bind.is_empty() {
+        app = app.route("/metrics", web::get().to(metrics_text));
+    }
     // Longer prefixes first: Pylon's default prefix is the root, which matches every path.
     // Each dialect's OpenAPI document is routed before its scope so that it needs no key.
     if dialects.grow.enabled {
@@ -168,13 +176,8 @@ pub fn build(
             )
             .service(dialect_scope::<Pylon>(&mount, dialect_pylon::configure));
     }
-    // The logger wraps the request-id middleware so that it sees the id on the response.
+    // Observing wraps the request-id middleware so that it sees the id on the response.
     app.default_service(web::to(nothing_here))
         .wrap(from_fn(request_id))
-        .wrap(
-            actix_web::middleware::Logger::new(
-                "%a \"%{request}xi\" %s %b %Dms request_id=%{x-request-id}o",
-            )
-            .custom_request_replace("request", logged_request),
-        )
+        .wrap(from_fn(observe))
 }

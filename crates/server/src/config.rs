@@ -15,6 +15,32 @@ pub struct Settings {
     pub sync: SyncSettings,
     pub dialects: DialectsSettings,
     pub rate_limit: RateLimitSettings,
+    pub metrics: MetricsSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Serve `GET /metrics` (Prometheus' text format, no key needed).
+    pub enabled: bool,
+    /// "" serves it on the main listener; an address serves it there instead, and only there.
+    pub bind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One line of text per event.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,6 +145,13 @@ impl Default for Settings {
                 requests_per_second: 200_000,
                 burst: 200_000,
                 preset: "none".into(),
+            },
+            metrics: MetricsSettings {
+                enabled: true,
+                bind: String::new(),
+            },
+            log: LogSettings {
+                format: LogFormat::Text,
             },
         }
     }

@@ -9,7 +9,10 @@ pub mod error;
 pub mod import;
 pub mod key_cache;
 pub mod keys;
+pub mod logging;
+pub mod metrics;
 pub mod middleware;
+pub mod observe;
 pub mod openapi;
 pub mod rate_limit;
 pub mod serve;
@@ -35,8 +38,16 @@ pub fn database_location(settings: &Settings) -> Result<DatabaseLocation, Comman
 
 /// Opens (creating and migrating) the configured database.
 pub fn open_store(settings: &Settings) -> Result<SqliteStore, CommandError> {
+    open_observed_store(settings, Arc::new(contacts_core::Unobserved))
+}
+
+/// Opens the configured database, telling `observer` (the metrics) how the store works.
+pub fn open_observed_store(
+    settings: &Settings,
+    observer: Arc<dyn contacts_core::StoreObserver>,
+) -> Result<SqliteStore, CommandError> {
     let location = database_location(settings)?;
-    Ok(SqliteStore::open(
+    Ok(SqliteStore::open_observed(
         &location.store_url(),
         PoolOptions {
             max_connections: settings.database.max_connections,
@@ -47,6 +58,7 @@ pub fn open_store(settings: &Settings) -> Result<SqliteStore, CommandError> {
             },
             max_queued_writes: settings.database.max_queued_writes,
         },
+        observer,
     )?)
 }
 

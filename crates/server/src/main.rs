@@ -6,7 +6,7 @@ use clap::Parser;
 use contacts_core::{Conflict, CoreError, Directory, Entity, RateLimit};
 use contacts_gateway::cli::{Cli, Command, KeysCommand};
 use contacts_gateway::error::CommandError;
-use contacts_gateway::{config, database_location, import, keys, open_store, serve};
+use contacts_gateway::{config, database_location, import, keys, logging, open_store, serve};
 
 /// jemalloc instead of glibc's malloc: a page of contacts is hundreds of small strings,
 /// allocated on a blocking thread and freed on an actix worker, and glibc's fast-bin
@@ -15,7 +15,6 @@ use contacts_gateway::{config, database_location, import, keys, open_store, serv
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -28,6 +27,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CommandError> {
     let settings = config::load(&std::env::current_dir()?, cli.config.as_deref())?;
+    logging::init(settings.log.format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => actix_web::rt::System::new().block_on(serve::run(settings)),
         Command::Migrate => {

@@ -13,6 +13,8 @@ use contacts_core::{Caller, CoreError, Gateway};
 use contacts_http::{ApiError, Dialect, RequestId};
 
 use crate::key_cache::KeyCache;
+use crate::metrics::Metrics;
+use crate::observe::DialectName;
 use crate::rate_limit::{RateLimits, Verdict};
 use futures_util::FutureExt;
 
@@ -80,13 +82,15 @@ async fn authenticate(req: &ServiceRequest) -> Result<Option<Caller>, ApiError> 
     Ok(caller)
 }
 
-/// Answers a panic in a handler with the dialect's 500 instead of dropping the connection.
-/// The request itself went into the panicking future, so the answer travels as an error that
-/// carries its finished response (request id included).
+/// Marks the request as the dialect's (for its log line and metrics), and answers a panic in a
+/// handler with the dialect's 500 instead of dropping the connection. The request itself went
+/// into the panicking future, so the answer travels as an error that carries its finished
+/// response (request id included).
 pub async fn catch_panics<D: Dialect>(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    req.extensions_mut().insert(DialectName(D::NAME));
     let request_id = RequestId::of(req.request());
     match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(response) => response,
@@ -160,6 +164,9 @@ pub async fn rate_limit<D: Dialect>(
         return Ok(next.call(req).await?.map_into_left_body());
     };
     if let Some(retry_after_secs) = verdict.refused_for {
+        if let Some(metrics) = req.app_data::<web::Data<Metrics>>() {
+            metrics.rate_limited();
+        }
         let request_id = RequestId::of(req.request());
         let mut response = D::respond(&ApiError::RateLimited { retry_after_secs }, &request_id);
         set_rate_limit_fields(response.headers_mut(), &verdict);

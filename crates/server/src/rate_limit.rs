@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -149,7 +148,6 @@ pub struct RateLimits {
     pylon_prefix: String,
     clock: DefaultClock,
     keys: RwLock<HashMap<String, Arc<KeyLimiters>>>,
-    refused: AtomicU64,
 }
 
 impl RateLimits {
@@ -164,13 +162,7 @@ impl RateLimits {
             pylon_prefix: pylon_prefix.to_owned(),
             clock: DefaultClock::default(),
             keys: RwLock::new(HashMap::new()),
-            refused: AtomicU64::new(0),
         }
-    }
-
-    /// Requests refused so far.
-    pub fn refused_total(&self) -> u64 {
-        self.refused.load(Ordering::Relaxed)
     }
 
     /// Counts one request of `caller` to `path` against its limits. `None` when no limit
@@ -196,16 +188,9 @@ impl RateLimits {
             });
         let key_verdict = limiters.key.as_ref().map(|policy| self.count(policy));
         if let Some(refused) = key_verdict.as_ref().filter(|v| v.refused_for.is_some()) {
-            self.refused.fetch_add(1, Ordering::Relaxed);
             return Some(refused.clone());
         }
         let endpoint_verdict = endpoint.map(|policy| self.count(policy));
-        if endpoint_verdict
-            .as_ref()
-            .is_some_and(|v| v.refused_for.is_some())
-        {
-            self.refused.fetch_add(1, Ordering::Relaxed);
-        }
         // The endpoint's limit is the tighter one where both apply.
         endpoint_verdict.or(key_verdict)
     }
@@ -337,7 +322,6 @@ mod tests {
         assert_eq!(verdicts[0].policy_field(), "\"key\";q=3;w=3");
         assert_eq!(verdicts[2].refused_for, None);
         assert_eq!(verdicts[3].refused_for, Some(1));
-        assert_eq!(limits.refused_total(), 1);
         let other = limits.check("grow", &caller("two", None), &get, "/contacts");
         assert_eq!(other.map(|v| v.refused_for), Some(None));
     }

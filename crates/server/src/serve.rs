@@ -2,7 +2,8 @@
 //! everything is in one start line, and run the HTTP server until SIGTERM or Ctrl-C, letting
 //! in-flight requests finish.
 
-use actix_web::HttpServer;
+use actix_web::{web, HttpServer};
+use std::sync::Arc;
 use std::time::Instant;
 
 use contacts_core::Directory;
@@ -12,6 +13,7 @@ use crate::app::{build, AppState};
 use crate::config::Settings;
 use crate::database::DatabaseLocation;
 use crate::error::CommandError;
+use crate::metrics::Metrics;
 
 /// Reads the positions of Grow's default list order on a thread of its own, while the server
 /// starts answering: the first deep page/limit requests would otherwise wait for that walk.
@@ -38,9 +40,18 @@ fn warm_list_positions(store: &SqliteStore) {
 
 pub async fn run(settings: Settings) -> Result<(), CommandError> {
     let location = crate::database_location(&settings)?;
-    let store = crate::open_store(&settings)?;
+    let metrics = web::Data::new(
+        Metrics::new().map_err(|err| CommandError::Usage(format!("metrics: {err}")))?,
+    );
+    let observer: Arc<Metrics> = metrics.clone().into_inner();
+    let store = crate::open_observed_store(&settings, observer)?;
     store.ping()?;
-    let state = AppState::new(crate::gateway(store.clone(), &settings), settings.clone());
+    let state = AppState::new(
+        crate::gateway(store.clone(), &settings),
+        settings.clone(),
+        metrics.clone(),
+    );
+    let gateway = state.gateway.clone();
     let mut server = HttpServer::new(move || build(state.clone()))
         .shutdown_timeout(settings.server.shutdown_timeout_secs);
     if settings.server.workers > 0 {
@@ -64,8 +75,48 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
         log::info!("{line}");
         println!("{line}");
     }
-    server.run().await?;
+    // The metrics listener lives as long as the main one: stopped when it stops.
+    let metrics_server = metrics_listener(&settings, &gateway, metrics)?;
+    let metrics_handle = metrics_server.as_ref().map(actix_web::dev::Server::handle);
+    if let Some(metrics_server) = metrics_server {
+        actix_web::rt::spawn(metrics_server);
+    }
+    let served = server.run().await;
+    if let Some(handle) = metrics_handle {
+        handle.stop(true).await;
+    }
+    served?;
     Ok(())
+}
+
+/// `/metrics` on an address of its own, when `[metrics] bind` names one.
+fn metrics_listener(
+    settings: &Settings,
+    gateway: &contacts_core::Gateway,
+    metrics: web::Data<Metrics>,
+) -> Result<Option<actix_web::dev::Server>, CommandError> {
+    let bind = &settings.metrics.bind;
+    if !settings.metrics.enabled || bind.is_empty() {
+        return Ok(None);
+    }
+    let gateway = web::Data::new(gateway.clone());
+    let server = HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(gateway.clone())
+            .app_data(metrics.clone())
+            .route("/metrics", web::get().to(crate::app::metrics_text))
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(bind)
+    .map_err(|source| CommandError::Bind {
+        address: bind.clone(),
+        source,
+    })?;
+    for address in server.addrs() {
+        log::info!("metrics on http://{address}/metrics");
+    }
+    Ok(Some(server.run()))
 }
 
 /// One line that says everything a newcomer checks first: where to send requests, which

@@ -24,7 +24,7 @@ mod writer;
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
     CoreError, Directory, ImportOutcome, ImportRow, KeyRecord, KeysetPage, NewAccount, NewContact,
-    OffsetPage, Order, RateLimit, SortKey,
+    OffsetPage, Order, RateLimit, SortKey, StoreObserver, Unobserved,
 };
 
 pub use error::StoreError;
@@ -44,6 +44,8 @@ pub struct SqliteStore {
     positions: Arc<positions::ListPositions>,
     /// Contacts read lately, answered without SQLite until the next write of any process.
     cache: Arc<contact_cache::ContactCache>,
+    /// Told of batches and cache look-ups, for the server's metrics.
+    observer: Arc<dyn StoreObserver>,
     /// Revoked keys as the watcher last counted them (after any process's commit).
     revocations: Arc<foreign_writes::KeyRevocations>,
 }
@@ -57,9 +59,22 @@ impl std::fmt::Debug for SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `url`, migrates it, and pools connections.
     pub fn open(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
+        Self::open_observed(url, options, Arc::new(Unobserved))
+    }
+
+    /// `open`, telling `observer` of every write batch and contact-cache look-up.
+    pub fn open_observed(
+        url: &str,
+        options: PoolOptions,
+        observer: Arc<dyn StoreObserver>,
+    ) -> Result<Self, StoreError> {
         let pool = pool::open_pool(url, options)?;
-        let writer = writer::Writer::start(pool.clone(), options.max_queued_writes)
-            .map_err(StoreError::Writer)?;
+        let writer = writer::Writer::start(
+            pool.clone(),
+            options.max_queued_writes,
+            Arc::clone(&observer),
+        )
+        .map_err(StoreError::Writer)?;
         let cache = Arc::<contact_cache::ContactCache>::default();
         let revocations = Arc::<foreign_writes::KeyRevocations>::default();
         foreign_writes::watch(url, Arc::downgrade(&cache), Arc::clone(&revocations))
@@ -70,6 +85,7 @@ impl SqliteStore {
             writer: Arc::new(writer),
             positions: Arc::default(),
             cache,
+            observer,
             revocations,
         })
     }
@@ -214,6 +230,10 @@ impl Directory for SqliteStore {
         self.reading(keys::count)
     }
 
+    fn count_live_contacts(&self) -> Result<u64, CoreError> {
+        self.reading(|conn| listing::list_state(conn).map(|state| state.live_count()))
+    }
+
     fn key_revocations_seen(&self) -> Option<u64> {
         self.revocations.seen()
     }
@@ -227,7 +247,9 @@ impl Directory for SqliteStore {
     }
 
     fn remembered_contact(&self, key: &ContactKey) -> Option<Arc<Contact>> {
-        self.cache.find(key)
+        let found = self.cache.find(key);
+        self.observer.contact_cache(found.is_some());
+        found
     }
 
     fn get_contact_to_remember(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {

@@ -71,6 +71,12 @@ pub(crate) struct ListState {
     pub(crate) version: i64,
 }
 
+impl ListState {
+    pub(crate) fn live_count(&self) -> u64 {
+        u64::try_from(self.live).unwrap_or(0)
+    }
+}
+
 /// Live contacts and the list's version, both kept by triggers
 /// (migrations/sqlite/…_search_and_counts, …_list_version).
 pub(crate) fn list_state(conn: &mut SqliteConnection) -> Result<ListState, CoreError> {

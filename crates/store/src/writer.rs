@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 
-use contacts_core::{CoreError, Unavailable};
+use contacts_core::{CoreError, StoreObserver, Unavailable};
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::TxError;
@@ -90,13 +90,17 @@ impl Drop for Waiting<'_> {
 
 impl Writer {
     /// Starts the writer thread over this pool.
-    pub fn start(pool: DbPool, max_queued: usize) -> std::io::Result<Writer> {
+    pub fn start(
+        pool: DbPool,
+        max_queued: usize,
+        observer: Arc<dyn StoreObserver>,
+    ) -> std::io::Result<Writer> {
         let (queue, jobs) = channel::<Box<dyn Job>>();
         let storage_full = Arc::new(AtomicBool::new(false));
         let marks = Arc::clone(&storage_full);
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || write_batches(&pool, &jobs, &marks))?;
+            .spawn(move || write_batches(&pool, &jobs, &marks, observer.as_ref()))?;
         Ok(Writer {
             queue,
             waiting: AtomicUsize::new(0),
@@ -139,11 +143,17 @@ impl Writer {
 /// The writer thread: takes the first queued write and every one queued behind it, up to
 /// `MOST_PER_BATCH`, runs them in one IMMEDIATE transaction, and answers them all. Ends when
 /// the store (the queue's sender) is dropped.
-fn write_batches(pool: &DbPool, jobs: &Receiver<Box<dyn Job>>, storage_full: &AtomicBool) {
+fn write_batches(
+    pool: &DbPool,
+    jobs: &Receiver<Box<dyn Job>>,
+    storage_full: &AtomicBool,
+    observer: &dyn StoreObserver,
+) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         batch.extend(jobs.try_iter().take(MOST_PER_BATCH - 1));
         let committed = commit(pool, &mut batch);
+        observer.write_batch(batch.len());
         let out_of_space = matches!(
             committed,
             Err(CoreError::Unavailable(Unavailable::StorageFull))

@@ -57,6 +57,7 @@ pub async fn start_with(
     let state = AppState::new(
         contacts_gateway::gateway(store.clone(), &settings),
         settings.clone(),
+        actix_web::web::Data::new(contacts_gateway::metrics::Metrics::new().expect("metrics")),
     );
     let service = test::init_service(build(state)).await;
     TestApp {
