@@ -129,3 +129,155 @@ fn assert_not_served_on_the_main_listener(server: &Server) {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.body["errors"], serde_json::json!(["Not found"]));
 }
+
+#[test]
+fn a_backup_taken_under_writes_serves_every_write_acknowledged_before_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let server = Server::start(&[]);
+    let key = server.bootstrap_key().expect("key");
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2)
+        .map(|writer| {
+            let (base, key) = (server.base.clone(), key.clone());
+            let (acknowledged, stop) = (Arc::clone(&acknowledged), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut n = 0;
+                while !stop.load(Ordering::Acquire) && n < 5000 {
+                    n += 1;
+                    let external_id = format!("b-{writer}-{n}");
+                    let reply = ureq::post(&format!("{base}/v1/contacts"))
+                        .set("Authorization", &format!("Bearer {key}"))
+                        .send_json(
+                            serde_json::json!({"external_id": external_id, "first_name": "Backup",
+                            "last_name": "Load", "email": format!("{external_id}@example.com")}),
+                        );
+                    if matches!(reply, Ok(ref response) if response.status() == 201) {
+                        acknowledged.lock().expect("lock").push(external_id);
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before: Vec<String> = acknowledged.lock().expect("lock").clone();
+    assert!(!before.is_empty(), "writes are flowing");
+    let (status, stdout, stderr) =
+        crate::server::run_command(&server.path(), &[], &["backup", "copy.db"]);
+    stop.store(true, Ordering::Release);
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stdout.starts_with("backup copy.db: ") && stdout.trim_end().ends_with("integrity ok"),
+        "{stdout}"
+    );
+    let (status, _, stderr) =
+        crate::server::run_command(&server.path(), &[], &["backup", "copy.db"]);
+    assert!(
+        !status.success() && stderr.contains("exists already"),
+        "{stderr}"
+    );
+
+    // A server on the copy serves every write acknowledged before the backup began.
+    let restored_dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(restored_dir.path().join("data")).expect("data dir");
+    std::fs::copy(
+        server.path().join("copy.db"),
+        restored_dir.path().join("data/contacts.db"),
+    )
+    .expect("restore");
+    drop(server);
+    let restored = Server::start_in(restored_dir, &[]);
+    for external_id in &before {
+        let reply = restored.request(
+            "GET",
+            &format!("/v1/contacts/{external_id}?external=true"),
+            Some(&key),
+            None,
+        );
+        assert_eq!(
+            reply.status, 200,
+            "{external_id} was acknowledged before the backup"
+        );
+    }
+}
+
+#[test]
+fn the_gateway_serves_https_with_a_certificate_made_now() {
+    use std::sync::Arc;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let cert_pem = made.cert.pem();
+    std::fs::write(dir.path().join("cert.pem"), &cert_pem).expect("cert file");
+    std::fs::write(dir.path().join("key.pem"), made.signing_key.serialize_pem()).expect("key");
+
+    let port = free_port();
+    let mut child = std::process::Command::new(crate::server::BINARY)
+        .current_dir(dir.path())
+        .env("CONTACTS__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env("CONTACTS__SERVER__WORKERS", "1")
+        .env("CONTACTS__SERVER__TLS_CERT", "cert.pem")
+        .env("CONTACTS__SERVER__TLS_KEY", "key.pem")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stdout = child.stdout.take().expect("stdout");
+    let _guard = Kill(child);
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(made.cert.der().clone())
+        .expect("trust the certificate");
+    let client = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocols")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let agent = ureq::AgentBuilder::new()
+        .tls_config(Arc::new(client))
+        .build();
+
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let key = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|line| line.starts_with("cgw_"))
+        .expect("a bootstrap key");
+    let start = lines
+        .map_while(Result::ok)
+        .find(|line| line.starts_with("contacts-gateway listening on "))
+        .expect("a start line");
+    assert!(
+        start.starts_with(&format!(
+            "contacts-gateway listening on https://127.0.0.1:{port};"
+        )),
+        "{start}"
+    );
+    let base = format!("https://localhost:{port}");
+    let reply = agent
+        .get(&format!("{base}/api/contacts"))
+        .set("Authorization", &format!("Bearer {key}"))
+        .call()
+        .expect("a request over TLS");
+    assert_eq!(reply.status(), 200);
+    let body: serde_json::Value = reply.into_json().expect("JSON");
+    assert_eq!(body["meta"]["total"], 0);
+    // Plain HTTP on the same port is not answered as HTTP.
+    let plain = ureq::get(&format!("http://127.0.0.1:{port}/healthz")).call();
+    assert!(plain.is_err(), "plain HTTP is refused on a TLS listener");
+}

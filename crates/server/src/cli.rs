@@ -30,6 +30,12 @@ pub enum Command {
     Keys(KeysCommand),
     /// Import contacts from a CSV file: the write path when the sync source is not the API.
     Import(ImportArgs),
+    /// Copy the live database to FILE (which must not exist) while the server serves and
+    /// writes, and check the copy's integrity before reporting success.
+    Backup {
+        /// The new backup file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -67,6 +67,10 @@ pub struct ServerSettings {
     pub shutdown_timeout_secs: u64,
     /// Seconds a request body may take to arrive in full; a slower one gets 408.
     pub body_timeout_secs: u64,
+    /// PEM certificate chain; with `tls_key`, the gateway serves HTTPS itself.
+    pub tls_cert: String,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +129,8 @@ impl Default for Settings {
                 workers: 0,
                 shutdown_timeout_secs: 30,
                 body_timeout_secs: 10,
+                tls_cert: String::new(),
+                tls_key: String::new(),
             },
             database: DatabaseSettings {
                 url: "data/contacts.db".into(),
@@ -199,6 +205,11 @@ impl Settings {
         if self.database.max_queued_writes == 0 {
             return Err(ConfigError::Rule(
                 "database.max_queued_writes must be at least 1".into(),
+            ));
+        }
+        if self.server.tls_cert.is_empty() != self.server.tls_key.is_empty() {
+            return Err(ConfigError::Rule(
+                "server.tls_cert and server.tls_key go together: set both or neither".into(),
             ));
         }
         if self.server.body_timeout_secs == 0 {

@@ -16,6 +16,8 @@ pub enum CommandError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("TLS: {0}")]
+    Tls(String),
     #[error("cannot listen on {address}: {source}. Choose another address with CONTACTS__SERVER__BIND=127.0.0.1:PORT (or [server] bind in the config file)")]
     Bind {
         address: String,

@@ -16,6 +16,7 @@ pub mod observe;
 pub mod openapi;
 pub mod rate_limit;
 pub mod serve;
+pub mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;

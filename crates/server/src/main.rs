@@ -43,6 +43,23 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             let store = open_store(&settings)?;
             import::run(&store, &settings, &args)
         }
+        Command::Backup { file } => {
+            if file.exists() {
+                return Err(CommandError::Usage(format!(
+                    "{} exists already; a backup is written to a new file",
+                    file.display()
+                )));
+            }
+            let store = open_store(&settings)?;
+            let report = store.backup_to(&file)?;
+            println!(
+                "backup {}: {} bytes, {} live contacts, integrity ok",
+                file.display(),
+                report.bytes,
+                report.live_contacts
+            );
+            Ok(())
+        }
     }
 }
 

@@ -60,7 +60,16 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
     // Bind before minting the first key: a start that cannot listen must not spend the key
     // that is shown only once.
     let bind = &settings.server.bind;
-    let server = server.bind(bind).map_err(|source| CommandError::Bind {
+    let bound = if settings.server.tls_cert.is_empty() {
+        server.bind(bind)
+    } else {
+        let tls = crate::tls::server_config(
+            std::path::Path::new(&settings.server.tls_cert),
+            std::path::Path::new(&settings.server.tls_key),
+        )?;
+        server.bind_rustls_0_23(bind, tls)
+    };
+    let server = bound.map_err(|source| CommandError::Bind {
         address: bind.clone(),
         source,
     })?;
@@ -70,8 +79,13 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
         println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
     }
     warm_list_positions(&store);
+    let scheme = if settings.server.tls_cert.is_empty() {
+        "http"
+    } else {
+        "https"
+    };
     for address in server.addrs() {
-        let line = start_line(&address.to_string(), &location, &settings);
+        let line = start_line(&format!("{scheme}://{address}"), &location, &settings);
         log::info!("{line}");
         println!("{line}");
     }
@@ -119,7 +133,8 @@ fn metrics_listener(
     Ok(Some(server.run()))
 }
 
-/// One line that says everything a newcomer checks first: where to send requests, which
+/// One line that says everything a newcomer checks first: where to send requests (`address`
+/// with its scheme), which
 /// database answers them, who writes contacts, and where each dialect is mounted.
 pub fn start_line(address: &str, location: &DatabaseLocation, settings: &Settings) -> String {
     let dialects = &settings.dialects;
@@ -140,7 +155,7 @@ pub fn start_line(address: &str, location: &DatabaseLocation, settings: &Setting
     })
     .collect();
     format!(
-        "contacts-gateway listening on http://{address}; backend {}, database {location}; sync source {}; dialects: {}",
+        "contacts-gateway listening on {address}; backend {}, database {location}; sync source {}; dialects: {}",
         location.backend(),
         settings.sync.source,
         mounts.join(", ")

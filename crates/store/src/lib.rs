@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 mod accounts;
+mod backup;
 mod bulk;
 mod contact_cache;
 mod contact_rows;
@@ -27,6 +28,7 @@ use contacts_core::{
     OffsetPage, Order, RateLimit, SortKey, StoreObserver, Unobserved,
 };
 
+pub use backup::BackupReport;
 pub use error::StoreError;
 pub use pool::{migrate_down_all, DbPool, PoolOptions, Synchronous};
 
@@ -160,6 +162,12 @@ impl SqliteStore {
             })?;
         }
         Ok(all_current)
+    }
+
+    /// Copies the live database to `target` (a new file) as one consistent snapshot while
+    /// writes go on, and checks the copy before answering.
+    pub fn backup_to(&self, target: &std::path::Path) -> Result<BackupReport, CoreError> {
+        backup::copy_to(&mut *self.conn()?, target)
     }
 
     /// Emails waiting in the outbox, oldest first: (recipient, subject, body).
