@@ -12,8 +12,9 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use crate::contacts;
-use crate::error::{db, write};
+use crate::error::db;
 use crate::schema::{account_external_ids, accounts, contacts as contacts_table};
+use crate::sqlite::sql;
 use crate::statement::Statement;
 
 #[derive(Queryable, Selectable)]
@@ -92,10 +93,11 @@ pub fn external_ids_of(
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<ExternalId>>, CoreError> {
     let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
-    let rows: Vec<AccountExternalRow> = Statement::new(
+    let rows: Vec<AccountExternalRow> = Statement::new(format!(
         "SELECT account_id, external_id, label FROM account_external_ids \
-         WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY account_id, position",
-    )
+         WHERE account_id IN {} ORDER BY account_id, position",
+        sql::VALUE_SET
+    ))
     .bind_ids(ids)
     .load(conn)
     .map_err(db)?;
@@ -188,76 +190,74 @@ pub fn create(
     new: NewAccount,
     owner: Option<NewContact>,
 ) -> Result<(Account, Option<Contact>), CoreError> {
-    write(conn, |conn| {
-        for external in &new.external_ids {
-            let holder: Option<String> = account_external_ids::table
-                .inner_join(accounts::table)
-                .filter(account_external_ids::external_id.eq(&external.external_id))
-                .select(accounts::uid)
-                .first(conn)
-                .optional()
-                .map_err(db)?;
-            if let Some(existing_uid) = holder {
-                return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken {
-                    existing_uid,
-                }));
-            }
+    for external in &new.external_ids {
+        let holder: Option<String> = account_external_ids::table
+            .inner_join(accounts::table)
+            .filter(account_external_ids::external_id.eq(&external.external_id))
+            .select(accounts::uid)
+            .first(conn)
+            .optional()
+            .map_err(db)?;
+        if let Some(existing_uid) = holder {
+            return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken {
+                existing_uid,
+            }));
         }
-        let now = Timestamp::now().to_text();
-        let id: i64 = diesel::insert_into(accounts::table)
-            .values((
-                accounts::uid.eq(uuid::Uuid::new_v4().to_string()),
-                accounts::name.eq(&new.name),
-                accounts::description.eq(&new.description),
-                accounts::phone.eq(&new.phone),
-                accounts::website.eq(&new.website),
-                accounts::vat.eq(&new.vat),
-                accounts::category_id.eq(new.category_id.unwrap_or(2)),
-                accounts::billing_street.eq(&new.billing.street),
-                accounts::billing_city.eq(&new.billing.city),
-                accounts::billing_state.eq(&new.billing.state),
-                accounts::billing_zip.eq(&new.billing.zip),
-                accounts::billing_country.eq(&new.billing.country),
-                accounts::invoice_due_days.eq(new.invoice_due_days),
-                accounts::tags.eq(to_json_list(&new.tags)),
-                accounts::domains.eq(to_json_list(&new.domains)),
-                accounts::created_at.eq(&now),
-                accounts::updated_at.eq(&now),
-            ))
-            .returning(accounts::id)
-            .get_result(conn)
-            .map_err(db)?;
-        let externals: Vec<_> = new
-            .external_ids
-            .iter()
-            .enumerate()
-            .map(|(position, external)| {
-                (
-                    account_external_ids::account_id.eq(id),
-                    account_external_ids::position.eq(position as i32),
-                    account_external_ids::external_id.eq(&external.external_id),
-                    account_external_ids::label.eq(&external.label),
-                )
-            })
-            .collect();
-        diesel::insert_into(account_external_ids::table)
-            .values(&externals)
-            .execute(conn)
-            .map_err(db)?;
-        let owner = match owner {
-            Some(mut contact) => {
-                contact.account = Some(AccountKey::Id(id));
-                let contact_id = contacts::insert(conn, contact)?;
-                diesel::update(accounts::table.find(id))
-                    .set(accounts::owner_contact_id.eq(contact_id))
-                    .execute(conn)
-                    .map_err(db)?;
-                Some(contacts::load_one(conn, contact_id)?)
-            }
-            None => None,
-        };
-        Ok((load_account(conn, id)?, owner))
-    })
+    }
+    let now = Timestamp::now().to_text();
+    let id: i64 = diesel::insert_into(accounts::table)
+        .values((
+            accounts::uid.eq(uuid::Uuid::new_v4().to_string()),
+            accounts::name.eq(&new.name),
+            accounts::description.eq(&new.description),
+            accounts::phone.eq(&new.phone),
+            accounts::website.eq(&new.website),
+            accounts::vat.eq(&new.vat),
+            accounts::category_id.eq(new.category_id.unwrap_or(2)),
+            accounts::billing_street.eq(&new.billing.street),
+            accounts::billing_city.eq(&new.billing.city),
+            accounts::billing_state.eq(&new.billing.state),
+            accounts::billing_zip.eq(&new.billing.zip),
+            accounts::billing_country.eq(&new.billing.country),
+            accounts::invoice_due_days.eq(new.invoice_due_days),
+            accounts::tags.eq(to_json_list(&new.tags)),
+            accounts::domains.eq(to_json_list(&new.domains)),
+            accounts::created_at.eq(&now),
+            accounts::updated_at.eq(&now),
+        ))
+        .returning(accounts::id)
+        .get_result(conn)
+        .map_err(db)?;
+    let externals: Vec<_> = new
+        .external_ids
+        .iter()
+        .enumerate()
+        .map(|(position, external)| {
+            (
+                account_external_ids::account_id.eq(id),
+                account_external_ids::position.eq(position as i32),
+                account_external_ids::external_id.eq(&external.external_id),
+                account_external_ids::label.eq(&external.label),
+            )
+        })
+        .collect();
+    diesel::insert_into(account_external_ids::table)
+        .values(&externals)
+        .execute(conn)
+        .map_err(db)?;
+    let owner = match owner {
+        Some(mut contact) => {
+            contact.account = Some(AccountKey::Id(id));
+            let contact_id = contacts::insert(conn, contact)?;
+            diesel::update(accounts::table.find(id))
+                .set(accounts::owner_contact_id.eq(contact_id))
+                .execute(conn)
+                .map_err(db)?;
+            Some(contacts::load_one(conn, contact_id)?)
+        }
+        None => None,
+    };
+    Ok((load_account(conn, id)?, owner))
 }
 
 pub fn get(conn: &mut SqliteConnection, key: &AccountKey) -> Result<Account, CoreError> {
@@ -289,31 +289,29 @@ pub fn update(
     key: &AccountKey,
     changes: AccountChanges,
 ) -> Result<Account, CoreError> {
-    write(conn, |conn| {
-        let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
-        let billing = changes.billing;
-        let update = AccountUpdate {
-            name: changes.name,
-            description: changes.description,
-            phone: changes.phone,
-            website: changes.website,
-            vat: changes.vat,
-            category_id: changes.category_id,
-            billing_street: billing.as_ref().map(|b| b.street.clone()),
-            billing_city: billing.as_ref().map(|b| b.city.clone()),
-            billing_state: billing.as_ref().map(|b| b.state.clone()),
-            billing_zip: billing.as_ref().map(|b| b.zip.clone()),
-            billing_country: billing.as_ref().map(|b| b.country.clone()),
-            invoice_due_days: changes.invoice_due_days,
-            tags: changes.tags.as_deref().map(to_json_list),
-            updated_at: Some(Timestamp::now().to_text()),
-        };
-        diesel::update(accounts::table.find(id))
-            .set(&update)
-            .execute(conn)
-            .map_err(db)?;
-        load_account(conn, id)
-    })
+    let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
+    let billing = changes.billing;
+    let update = AccountUpdate {
+        name: changes.name,
+        description: changes.description,
+        phone: changes.phone,
+        website: changes.website,
+        vat: changes.vat,
+        category_id: changes.category_id,
+        billing_street: billing.as_ref().map(|b| b.street.clone()),
+        billing_city: billing.as_ref().map(|b| b.city.clone()),
+        billing_state: billing.as_ref().map(|b| b.state.clone()),
+        billing_zip: billing.as_ref().map(|b| b.zip.clone()),
+        billing_country: billing.as_ref().map(|b| b.country.clone()),
+        invoice_due_days: changes.invoice_due_days,
+        tags: changes.tags.as_deref().map(to_json_list),
+        updated_at: Some(Timestamp::now().to_text()),
+    };
+    diesel::update(accounts::table.find(id))
+        .set(&update)
+        .execute(conn)
+        .map_err(db)?;
+    load_account(conn, id)
 }
 
 pub fn list(

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
 use crate::contact_rows::attribute_rows;
-use crate::error::{db, write};
+use crate::error::db;
 use crate::schema::{accounts, contact_attributes, contact_external_ids, contact_phones, contacts};
 
 /// Rows per INSERT statement: well under SQLite's limit of bound variables.
@@ -19,30 +19,28 @@ pub fn insert_accounts(
     conn: &mut SqliteConnection,
     names: &[String],
 ) -> Result<Vec<i64>, CoreError> {
-    write(conn, |conn| {
-        let now = Timestamp::now().to_text();
-        let mut ids = Vec::with_capacity(names.len());
-        for chunk in names.chunks(CHUNK) {
-            let rows: Vec<_> = chunk
-                .iter()
-                .map(|name| {
-                    (
-                        accounts::uid.eq(uuid::Uuid::new_v4().to_string()),
-                        accounts::name.eq(name),
-                        accounts::created_at.eq(&now),
-                        accounts::updated_at.eq(&now),
-                    )
-                })
-                .collect();
-            let mut inserted: Vec<i64> = diesel::insert_into(accounts::table)
-                .values(&rows)
-                .returning(accounts::id)
-                .get_results(conn)
-                .map_err(db)?;
-            ids.append(&mut inserted);
-        }
-        Ok(ids)
-    })
+    let now = Timestamp::now().to_text();
+    let mut ids = Vec::with_capacity(names.len());
+    for chunk in names.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|name| {
+                (
+                    accounts::uid.eq(uuid::Uuid::new_v4().to_string()),
+                    accounts::name.eq(name),
+                    accounts::created_at.eq(&now),
+                    accounts::updated_at.eq(&now),
+                )
+            })
+            .collect();
+        let mut inserted: Vec<i64> = diesel::insert_into(accounts::table)
+            .values(&rows)
+            .returning(accounts::id)
+            .get_results(conn)
+            .map_err(db)?;
+        ids.append(&mut inserted);
+    }
+    Ok(ids)
 }
 
 /// Inserts contacts (with account ids already resolved by the caller) in one transaction.
@@ -50,84 +48,81 @@ pub fn insert_contacts(
     conn: &mut SqliteConnection,
     batch: Vec<(NewContact, Option<i64>)>,
 ) -> Result<usize, CoreError> {
-    write(conn, |conn| {
-        let now = Timestamp::now().to_text();
-        for chunk in batch.chunks(CHUNK) {
-            let rows: Vec<_> = chunk
-                .iter()
-                .map(|(contact, account_id)| {
-                    (
-                        contacts::uid.eq(uuid::Uuid::new_v4().to_string()),
-                        contacts::name_key
-                            .eq(name_sort_key(&contact.first_name, &contact.last_name)),
-                        contacts::first_name.eq(&contact.first_name),
-                        contacts::last_name.eq(&contact.last_name),
-                        contacts::email.eq(&contact.email),
-                        contacts::email_key
-                            .eq(contact.email.as_ref().map(|email| email.to_lowercase())),
-                        contacts::phone.eq(contact.phones.first()),
-                        contacts::account_id.eq(account_id),
-                        contacts::source.eq(&contact.source),
-                        contacts::created_at.eq(&now),
-                        contacts::updated_at.eq(&now),
-                    )
-                })
-                .collect();
-            let ids: Vec<i64> = diesel::insert_into(contacts::table)
-                .values(&rows)
-                .returning(contacts::id)
-                .get_results(conn)
-                .map_err(db)?;
-            let mut phones = Vec::new();
-            let mut externals = Vec::new();
-            let mut attributes = Vec::new();
-            for ((contact, _), id) in chunk.iter().zip(ids) {
-                for (position, phone) in contact.phones.iter().enumerate() {
-                    phones.push((
-                        contact_phones::contact_id.eq(id),
-                        contact_phones::position.eq(position as i32),
-                        contact_phones::phone.eq(phone.clone()),
+    let now = Timestamp::now().to_text();
+    for chunk in batch.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(contact, account_id)| {
+                (
+                    contacts::uid.eq(uuid::Uuid::new_v4().to_string()),
+                    contacts::name_key.eq(name_sort_key(&contact.first_name, &contact.last_name)),
+                    contacts::first_name.eq(&contact.first_name),
+                    contacts::last_name.eq(&contact.last_name),
+                    contacts::email.eq(&contact.email),
+                    contacts::email_key
+                        .eq(contact.email.as_ref().map(|email| email.to_lowercase())),
+                    contacts::phone.eq(contact.phones.first()),
+                    contacts::account_id.eq(account_id),
+                    contacts::source.eq(&contact.source),
+                    contacts::created_at.eq(&now),
+                    contacts::updated_at.eq(&now),
+                )
+            })
+            .collect();
+        let ids: Vec<i64> = diesel::insert_into(contacts::table)
+            .values(&rows)
+            .returning(contacts::id)
+            .get_results(conn)
+            .map_err(db)?;
+        let mut phones = Vec::new();
+        let mut externals = Vec::new();
+        let mut attributes = Vec::new();
+        for ((contact, _), id) in chunk.iter().zip(ids) {
+            for (position, phone) in contact.phones.iter().enumerate() {
+                phones.push((
+                    contact_phones::contact_id.eq(id),
+                    contact_phones::position.eq(position as i32),
+                    contact_phones::phone.eq(phone.clone()),
+                ));
+            }
+            for (position, external) in contact.external_ids.iter().enumerate() {
+                externals.push((
+                    contact_external_ids::contact_id.eq(id),
+                    contact_external_ids::position.eq(position as i32),
+                    contact_external_ids::external_id.eq(external.external_id.clone()),
+                    contact_external_ids::label.eq(external.label.clone()),
+                ));
+            }
+            for (key, value) in &contact.attributes {
+                for (position, kind, text) in attribute_rows(value) {
+                    attributes.push((
+                        contact_attributes::contact_id.eq(id),
+                        contact_attributes::key.eq(key.clone()),
+                        contact_attributes::position.eq(position),
+                        contact_attributes::kind.eq(kind),
+                        contact_attributes::value.eq(text),
                     ));
                 }
-                for (position, external) in contact.external_ids.iter().enumerate() {
-                    externals.push((
-                        contact_external_ids::contact_id.eq(id),
-                        contact_external_ids::position.eq(position as i32),
-                        contact_external_ids::external_id.eq(external.external_id.clone()),
-                        contact_external_ids::label.eq(external.label.clone()),
-                    ));
-                }
-                for (key, value) in &contact.attributes {
-                    for (position, kind, text) in attribute_rows(value) {
-                        attributes.push((
-                            contact_attributes::contact_id.eq(id),
-                            contact_attributes::key.eq(key.clone()),
-                            contact_attributes::position.eq(position),
-                            contact_attributes::kind.eq(kind),
-                            contact_attributes::value.eq(text),
-                        ));
-                    }
-                }
-            }
-            for rows in phones.chunks(CHUNK) {
-                diesel::insert_into(contact_phones::table)
-                    .values(rows)
-                    .execute(conn)
-                    .map_err(db)?;
-            }
-            for rows in externals.chunks(CHUNK) {
-                diesel::insert_into(contact_external_ids::table)
-                    .values(rows)
-                    .execute(conn)
-                    .map_err(db)?;
-            }
-            for rows in attributes.chunks(CHUNK) {
-                diesel::insert_into(contact_attributes::table)
-                    .values(rows)
-                    .execute(conn)
-                    .map_err(db)?;
             }
         }
-        Ok(batch.len())
-    })
+        for rows in phones.chunks(CHUNK) {
+            diesel::insert_into(contact_phones::table)
+                .values(rows)
+                .execute(conn)
+                .map_err(db)?;
+        }
+        for rows in externals.chunks(CHUNK) {
+            diesel::insert_into(contact_external_ids::table)
+                .values(rows)
+                .execute(conn)
+                .map_err(db)?;
+        }
+        for rows in attributes.chunks(CHUNK) {
+            diesel::insert_into(contact_attributes::table)
+                .values(rows)
+                .execute(conn)
+                .map_err(db)?;
+        }
+    }
+    Ok(batch.len())
 }

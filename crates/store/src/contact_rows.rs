@@ -2,6 +2,7 @@
 //! attributes, account) for a set of ids in a fixed number of queries.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use contacts_core::{
     AccountSummary, AttributeValue, Contact, ContactStatus, CoreError, ExternalId, Social,
@@ -13,32 +14,49 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::error::db;
 use crate::schema::contacts;
+use crate::sqlite::sql;
 use crate::statement::Statement;
 
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = contacts)]
-pub struct ContactRow {
-    pub id: i64,
-    pub uid: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub job_position: Option<String>,
-    pub status: String,
-    pub account_id: Option<i64>,
-    pub role_id: i32,
-    pub portal_role: Option<String>,
-    pub portal_role_id: Option<String>,
-    pub avatar_url: Option<String>,
-    pub social_facebook: Option<String>,
-    pub social_twitter: Option<String>,
-    pub social_linkedin: Option<String>,
-    pub social_github: Option<String>,
-    pub social_dribbble: Option<String>,
-    pub source: String,
-    pub created_at: String,
-    pub updated_at: String,
+/// The one place that lists a contact row's columns: the struct below and the select list of
+/// every statement that loads contacts both come from this list, so a new column is one edit
+/// here (and one in `load_contacts`, which names every field).
+macro_rules! contact_columns {
+    ($($field:ident: $type:ty,)*) => {
+        #[derive(Debug, Queryable, Selectable)]
+        #[diesel(table_name = contacts)]
+        pub struct ContactRow {
+            $(pub $field: $type,)*
+        }
+
+        /// `c.id, c.uid, …`: the columns of `ContactRow`, in its fields' order.
+        fn contact_select_list() -> String {
+            [$(concat!("c.", stringify!($field)),)*].join(", ")
+        }
+    };
+}
+
+contact_columns! {
+    id: i64,
+    uid: String,
+    first_name: String,
+    last_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    job_position: Option<String>,
+    status: String,
+    account_id: Option<i64>,
+    role_id: i32,
+    portal_role: Option<String>,
+    portal_role_id: Option<String>,
+    avatar_url: Option<String>,
+    social_facebook: Option<String>,
+    social_twitter: Option<String>,
+    social_linkedin: Option<String>,
+    social_github: Option<String>,
+    social_dribbble: Option<String>,
+    source: String,
+    created_at: String,
+    updated_at: String,
 }
 
 /// Attribute rows of one contact back into values: a `list` kind gathers its items in order.
@@ -163,76 +181,89 @@ type ContactRowSql =
 /// The statements that load contacts, for one id (`= ?`) or a set of ids bound as one JSON
 /// array; each is prepared once per connection. The ids are bound once per table.
 ///
-/// A set of ids is joined from `json_each`, which SQLite walks as the outer loop, seeking each
-/// id in the table's primary key. `id IN (SELECT value FROM json_each(?))` would build a
-/// temporary index of the ids first, one per table, on every call. No ORDER BY either: the rows
-/// are put in order in Rust, which costs less than SQLite's sorter for a page's few rows.
-macro_rules! for_ids {
-    ($name:ident, $contacts:literal, $before_child:literal, $after_child:literal) => {
-        const $name: (&str, &str) = (
-            concat!(
-                "SELECT c.id, c.uid, c.first_name, c.last_name, c.email, c.phone, \
-                 c.job_position, c.status, c.account_id, c.role_id, c.portal_role, \
-                 c.portal_role_id, c.avatar_url, c.social_facebook, c.social_twitter, \
-                 c.social_linkedin, c.social_github, c.social_dribbble, c.source, c.created_at, \
-                 c.updated_at FROM ",
-                $contacts,
-                " AND c.deleted_at IS NULL"
-            ),
-            concat!(
-                "SELECT t.contact_id, 0, t.position, t.email, NULL, NULL FROM ",
-                $before_child,
-                "contact_emails AS t",
-                $after_child,
-                " UNION ALL SELECT t.contact_id, 1, t.position, t.phone, NULL, NULL FROM ",
-                $before_child,
-                "contact_phones AS t",
-                $after_child,
-                " UNION ALL SELECT t.contact_id, 2, t.position, t.external_id, t.label, NULL FROM ",
-                $before_child,
-                "contact_external_ids AS t",
-                $after_child,
-                " UNION ALL SELECT t.contact_id, 3, t.position, t.key, t.value, t.kind FROM ",
-                $before_child,
-                "contact_attributes AS t",
-                $after_child,
-            ),
-        );
-    };
+/// A set of ids is joined from the bound array (`sql::WANTED_IDS`), which SQLite walks as the
+/// outer loop, seeking each id in the table's primary key. `id IN (SELECT …)` would build a
+/// temporary index of the ids first, one per table, on every call. No ORDER BY either: the
+/// rows are put in order in Rust, which costs less than SQLite's sorter for a page's few rows.
+struct LoadStatements {
+    rows: String,
+    children: String,
 }
-for_ids!(
-    ONE_ID,
-    "contacts AS c WHERE c.id = ?",
-    "",
-    " WHERE t.contact_id = ?"
-);
-for_ids!(
-    SET_OF_IDS,
-    "json_each(?) AS wanted JOIN contacts AS c ON c.id = wanted.value WHERE 1",
-    "json_each(?) AS wanted JOIN ",
-    " ON t.contact_id = wanted.value"
-);
 
-/// `sql` with the ids bound at each of its `count` places.
-fn with_ids(sql: &'static str, ids: &[i64], count: usize) -> Statement {
-    (0..count).fold(Statement::new(sql), |statement, _| match ids {
+impl LoadStatements {
+    /// `contacts` picks the rows (ending in a condition), `child_from` / `child_where` wrap
+    /// each child table.
+    fn new(contacts: &str, child_from: &str, child_where: &str) -> Self {
+        let child = |columns: &str, table: &str| {
+            format!("SELECT t.contact_id, {columns} FROM {child_from}{table} AS t{child_where}")
+        };
+        LoadStatements {
+            rows: format!(
+                "SELECT {} FROM {contacts} AND c.deleted_at IS NULL",
+                contact_select_list()
+            ),
+            children: [
+                child(
+                    "0, t.position, t.email, CAST(NULL AS TEXT), CAST(NULL AS TEXT)",
+                    "contact_emails",
+                ),
+                child(
+                    "1, t.position, t.phone, CAST(NULL AS TEXT), CAST(NULL AS TEXT)",
+                    "contact_phones",
+                ),
+                child(
+                    "2, t.position, t.external_id, t.label, CAST(NULL AS TEXT)",
+                    "contact_external_ids",
+                ),
+                child(
+                    "3, t.position, t.key, t.value, t.kind",
+                    "contact_attributes",
+                ),
+            ]
+            .join(" UNION ALL "),
+        }
+    }
+}
+
+static ONE_ID: LazyLock<LoadStatements> = LazyLock::new(|| {
+    LoadStatements::new(
+        "contacts AS c WHERE c.id = ?",
+        "",
+        " WHERE t.contact_id = ?",
+    )
+});
+
+static SET_OF_IDS: LazyLock<LoadStatements> = LazyLock::new(|| {
+    LoadStatements::new(
+        &format!(
+            "{} JOIN contacts AS c ON c.id = wanted.value WHERE TRUE",
+            sql::WANTED_IDS
+        ),
+        &format!("{} JOIN ", sql::WANTED_IDS),
+        " ON t.contact_id = wanted.value",
+    )
+});
+
+/// `text` with the ids bound at each of its `count` places.
+fn with_ids(text: &'static str, ids: &[i64], count: usize) -> Statement {
+    (0..count).fold(Statement::new(text), |statement, _| match ids {
         [id] => statement.bind::<BigInt, _>(*id),
         _ => statement.bind_ids(ids),
     })
 }
 
-/// The (rows, children) statements for this many ids.
-fn statements_for(ids: &[i64]) -> (&'static str, &'static str) {
+/// The statements for this many ids.
+fn statements_for(ids: &[i64]) -> &'static LoadStatements {
     if ids.len() == 1 {
-        ONE_ID
+        &ONE_ID
     } else {
-        SET_OF_IDS
+        &SET_OF_IDS
     }
 }
 
 /// Every child row of these contacts in one statement, in no particular order.
 fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
-    with_ids(statements_for(ids).1, ids, 4)
+    with_ids(&statements_for(ids).children, ids, 4)
         .returning::<ChildRowSql>()
         .load(conn)
         .map_err(db)
@@ -240,7 +271,7 @@ fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRo
 
 /// The live contact rows with these ids, in no particular order.
 fn load_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ContactRow>, CoreError> {
-    with_ids(statements_for(ids).0, ids, 1)
+    with_ids(&statements_for(ids).rows, ids, 1)
         .returning::<ContactRowSql>()
         .load(conn)
         .map_err(db)
@@ -319,10 +350,10 @@ pub fn load_account_summaries(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<AccountRow> = Statement::new(
-        "SELECT id, uid, name, owner_contact_id FROM accounts \
-         WHERE id IN (SELECT value FROM json_each(?))",
-    )
+    let rows: Vec<AccountRow> = Statement::new(format!(
+        "SELECT id, uid, name, owner_contact_id FROM accounts WHERE id IN {}",
+        sql::VALUE_SET
+    ))
     .bind_ids(ids)
     .load(conn)
     .map_err(db)?;
@@ -392,19 +423,11 @@ mod tests {
     /// temporary index of the ids or sorts.
     #[test]
     fn loading_contacts_searches_by_id() {
-        let statements = [ONE_ID, SET_OF_IDS]
+        let statements = [(&*ONE_ID, &[1][..]), (&*SET_OF_IDS, &[1, 2][..])]
             .into_iter()
-            .flat_map(|(rows, children)| [(rows, 1), (children, 4)]);
-        for (sql, lists) in statements {
-            let plan = query_plan(with_ids(
-                sql,
-                if sql.contains("json_each") {
-                    &[1, 2]
-                } else {
-                    &[1]
-                },
-                lists,
-            ));
+            .flat_map(|(load, ids)| [(&load.rows, ids, 1), (&load.children, ids, 4)]);
+        for (text, ids, lists) in statements {
+            let plan = query_plan(with_ids(text, ids, lists));
             let searches = plan
                 .iter()
                 .filter(|step| step.starts_with("SEARCH "))

@@ -1,5 +1,6 @@
-//! Contact writes and single look-ups. Each write is one IMMEDIATE transaction: it checks the
-//! uniqueness rules, writes every table it touches, and reads the result back, or changes nothing.
+//! Contact writes and single look-ups. Each write runs in one savepoint of the writer's batch
+//! (tx.rs): it checks the uniqueness rules, writes every table it touches, and reads the result
+//! back, or changes nothing.
 
 use contacts_core::validate::name_sort_key;
 use contacts_core::{
@@ -11,7 +12,7 @@ use diesel::sqlite::SqliteConnection;
 
 use crate::accounts::resolve_account;
 use crate::contact_rows::{attribute_rows, load_contacts, ContactRow};
-use crate::error::{db, write};
+use crate::error::db;
 use crate::schema::{
     accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
     outbox,
@@ -319,10 +320,8 @@ pub(crate) fn insert(conn: &mut SqliteConnection, new: NewContact) -> Result<i64
 }
 
 pub fn create(conn: &mut SqliteConnection, new: NewContact) -> Result<Contact, CoreError> {
-    write(conn, |conn| {
-        let id = insert(conn, new)?;
-        load_one(conn, id)
-    })
+    let id = insert(conn, new)?;
+    load_one(conn, id)
 }
 
 #[derive(AsChangeset, Default)]
@@ -348,11 +347,9 @@ pub fn update(
     key: &ContactKey,
     changes: ContactChanges,
 ) -> Result<Contact, CoreError> {
-    write(conn, |conn| {
-        let id = resolve(conn, key)?;
-        apply_changes(conn, id, changes)?;
-        load_one(conn, id)
-    })
+    let id = resolve(conn, key)?;
+    apply_changes(conn, id, changes)?;
+    load_one(conn, id)
 }
 
 /// Applies a partial update to a live contact inside the caller's transaction.
@@ -530,46 +527,42 @@ pub(crate) fn tombstone(conn: &mut SqliteConnection, id: i64) -> Result<(), Core
 }
 
 pub fn delete(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
-    write(conn, |conn| {
-        let id = resolve(conn, key)?;
-        let before = load_one(conn, id)?;
-        tombstone(conn, id)?;
-        Ok(before)
-    })
+    let id = resolve(conn, key)?;
+    let before = load_one(conn, id)?;
+    tombstone(conn, id)?;
+    Ok(before)
 }
 
 pub fn set_account_owner(
     conn: &mut SqliteConnection,
     key: &ContactKey,
 ) -> Result<Contact, CoreError> {
-    write(conn, |conn| {
-        let id = resolve(conn, key)?;
-        let account_id: Option<i64> = contacts::table
-            .find(id)
-            .select(contacts::account_id)
-            .first(conn)
+    let id = resolve(conn, key)?;
+    let account_id: Option<i64> = contacts::table
+        .find(id)
+        .select(contacts::account_id)
+        .first(conn)
+        .map_err(db)?;
+    let account_id = account_id.ok_or(CoreError::Conflict(Conflict::ContactHasNoAccount))?;
+    let now = Timestamp::now().to_text();
+    let previous: Option<i64> = accounts::table
+        .find(account_id)
+        .select(accounts::owner_contact_id)
+        .first(conn)
+        .map_err(db)?;
+    if previous != Some(id) {
+        diesel::update(accounts::table.find(account_id))
+            .set((
+                accounts::owner_contact_id.eq(id),
+                accounts::updated_at.eq(&now),
+            ))
+            .execute(conn)
             .map_err(db)?;
-        let account_id = account_id.ok_or(CoreError::Conflict(Conflict::ContactHasNoAccount))?;
-        let now = Timestamp::now().to_text();
-        let previous: Option<i64> = accounts::table
-            .find(account_id)
-            .select(accounts::owner_contact_id)
-            .first(conn)
+        let touched: Vec<i64> = previous.into_iter().chain([id]).collect();
+        diesel::update(contacts::table.filter(contacts::id.eq_any(touched)))
+            .set(contacts::updated_at.eq(&now))
+            .execute(conn)
             .map_err(db)?;
-        if previous != Some(id) {
-            diesel::update(accounts::table.find(account_id))
-                .set((
-                    accounts::owner_contact_id.eq(id),
-                    accounts::updated_at.eq(&now),
-                ))
-                .execute(conn)
-                .map_err(db)?;
-            let touched: Vec<i64> = previous.into_iter().chain([id]).collect();
-            diesel::update(contacts::table.filter(contacts::id.eq_any(touched)))
-                .set(contacts::updated_at.eq(&now))
-                .execute(conn)
-                .map_err(db)?;
-        }
-        load_one(conn, id)
-    })
+    }
+    load_one(conn, id)
 }

@@ -4,6 +4,7 @@
 use contacts_core::{Condition, FilterField, FilterNode, Operator};
 use diesel::sql_types::{BigInt, Text};
 
+use crate::sqlite::sql;
 use crate::statement::Statement as Query;
 
 /// `%value%` for LIKE, with LIKE's own wildcards escaped by `\`.
@@ -26,12 +27,10 @@ fn fts_phrase(term: &str) -> Option<String> {
     (term.chars().count() >= 3).then(|| format!("\"{}\"", term.replace('"', "\"\"")))
 }
 
-/// `(SELECT value FROM json_each(?))`: the whole set bound as one JSON array, so a tree of
-/// many conditions with many values each stays one variable per set (SQLite-specific).
+/// The whole set bound as one JSON array, so a tree of many conditions with many values each
+/// stays one variable per set.
 fn bind_list(query: Query, values: &[String]) -> Query {
-    query
-        .sql("(SELECT value FROM json_each(?))")
-        .bind_texts(values)
+    query.sql(sql::VALUE_SET).bind_texts(values)
 }
 
 /// Appends the filter's test. The text follows the tree's shape, which the client chooses, so
@@ -88,14 +87,11 @@ fn push_column_test(query: Query, column: &str, condition: &Condition, lower: bo
             let query = query.sql(format!("({column} IS NULL OR {column} NOT IN "));
             bind_list(query, &values).sql(")")
         }
-        // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
         Operator::StringContains => query
-            .sql(format!("{column} LIKE ? ESCAPE '\\'"))
+            .sql(sql::contains_ignoring_case(column))
             .bind::<Text, _>(like_pattern(&first)),
         Operator::StringDoesNotContain => query
-            .sql(format!(
-                "({column} IS NULL OR {column} NOT LIKE ? ESCAPE '\\')"
-            ))
+            .sql(sql::lacks_ignoring_case(column))
             .bind::<Text, _>(like_pattern(&first)),
         Operator::IsSet => query.sql(format!("{column} IS NOT NULL")),
         Operator::IsUnset => query.sql(format!("{column} IS NULL")),
@@ -108,9 +104,9 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
         FilterField::Email if condition.operator == Operator::StringContains => {
             let term = condition.values.first().map(String::as_str).unwrap_or("");
             match fts_phrase(term) {
-                // SQLite-specific: the trigram index, restricted to the email column.
+                // The trigram index, restricted to the email column.
                 Some(phrase) => query
-                    .sql("c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)")
+                    .sql(sql::TEXT_MATCH)
                     .bind::<Text, _>(format!("email : {phrase}")),
                 None => push_column_test(query, "c.email_key", condition, true),
             }
@@ -141,16 +137,16 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
                 .unwrap_or("")
                 .trim();
             match fts_phrase(term) {
-                // SQLite-specific: the FTS5 trigram index finds substrings of three or more
-                // characters without reading every row.
-                Some(phrase) => query
-                    .sql("c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)")
-                    .bind::<Text, _>(phrase),
+                // The trigram index finds substrings of three or more characters without
+                // reading every row.
+                Some(phrase) => query.sql(sql::TEXT_MATCH).bind::<Text, _>(phrase),
                 None => {
                     let pattern = like_pattern(term);
-                    // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
+                    let any_column = ["c.first_name", "c.last_name", "c.email_key", "c.phone"]
+                        .map(sql::contains_ignoring_case)
+                        .join(" OR ");
                     query
-                        .sql("(c.first_name LIKE ? ESCAPE '\\' OR c.last_name LIKE ? ESCAPE '\\' OR c.email_key LIKE ? ESCAPE '\\' OR c.phone LIKE ? ESCAPE '\\')")
+                        .sql(format!("({any_column})"))
                         .bind::<Text, _>(pattern.clone())
                         .bind::<Text, _>(pattern.clone())
                         .bind::<Text, _>(pattern.clone())
@@ -208,9 +204,9 @@ fn push_attribute(query: Query, key: &str, condition: &Condition) -> Query {
         Operator::In | Operator::NotIn | Operator::Contains | Operator::DoesNotContain => {
             bind_list(query.sql(" AND ca.value IN "), &condition.values)
         }
-        // SQLite-specific: LIKE is case-insensitive for ASCII here (ILIKE on PostgreSQL).
         Operator::StringContains | Operator::StringDoesNotContain => query
-            .sql(" AND ca.value LIKE ? ESCAPE '\\'")
+            .sql(" AND ")
+            .sql(sql::contains_ignoring_case("ca.value"))
             .bind::<Text, _>(like_pattern(&first)),
         Operator::IsSet | Operator::IsUnset => query,
     };

@@ -11,8 +11,9 @@ use diesel::sqlite::SqliteConnection;
 use crate::contacts::{
     apply_changes, ensure_email_free, ensure_external_ids_free, insert, load_one, tombstone,
 };
-use crate::error::{db, write};
+use crate::error::db;
 use crate::schema::{contact_external_ids, contacts, import_runs};
+use crate::tx;
 
 /// Rolls the transaction back while still answering the outcome.
 struct Rollback(ImportOutcome);
@@ -100,7 +101,7 @@ pub fn run(
     };
     if !outcome.applied {
         // The rows were rolled back; the run itself is still worth remembering.
-        write(conn, |conn| {
+        tx::savepoint(conn, |conn| {
             record_run(conn, source, &started_at, &outcome, dry_run)
         })?;
     }

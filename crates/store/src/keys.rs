@@ -4,7 +4,7 @@ use contacts_core::{Conflict, CoreError, Entity, KeyRecord, RateLimit, Timestamp
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 
-use crate::error::{db, write};
+use crate::error::db;
 use crate::schema::api_keys::dsl;
 
 type KeyColumns = (
@@ -62,29 +62,27 @@ pub fn create(
     read_only: bool,
     rate_limit: Option<RateLimit>,
 ) -> Result<KeyRecord, CoreError> {
-    write(conn, |conn| {
-        let taken: i64 = dsl::api_keys
-            .filter(dsl::name.eq(name))
-            .count()
-            .get_result(conn)
-            .map_err(db)?;
-        if taken > 0 {
-            return Err(CoreError::Conflict(Conflict::KeyNameTaken));
-        }
-        diesel::insert_into(dsl::api_keys)
-            .values((
-                dsl::name.eq(name),
-                dsl::key_hash.eq(key_hash),
-                dsl::read_only.eq(read_only),
-                dsl::created_at.eq(Timestamp::now().to_text()),
-                dsl::rate_limit_per_second.eq(rate_limit.map(|limit| stored(limit.per_second))),
-                dsl::rate_limit_burst.eq(rate_limit.map(|limit| stored(limit.burst))),
-            ))
-            .returning(COLUMNS)
-            .get_result::<KeyColumns>(conn)
-            .map(record)
-            .map_err(db)
-    })
+    let taken: i64 = dsl::api_keys
+        .filter(dsl::name.eq(name))
+        .count()
+        .get_result(conn)
+        .map_err(db)?;
+    if taken > 0 {
+        return Err(CoreError::Conflict(Conflict::KeyNameTaken));
+    }
+    diesel::insert_into(dsl::api_keys)
+        .values((
+            dsl::name.eq(name),
+            dsl::key_hash.eq(key_hash),
+            dsl::read_only.eq(read_only),
+            dsl::created_at.eq(Timestamp::now().to_text()),
+            dsl::rate_limit_per_second.eq(rate_limit.map(|limit| stored(limit.per_second))),
+            dsl::rate_limit_burst.eq(rate_limit.map(|limit| stored(limit.burst))),
+        ))
+        .returning(COLUMNS)
+        .get_result::<KeyColumns>(conn)
+        .map(record)
+        .map_err(db)
 }
 
 pub fn list(conn: &mut SqliteConnection) -> Result<Vec<KeyRecord>, CoreError> {
@@ -97,26 +95,24 @@ pub fn list(conn: &mut SqliteConnection) -> Result<Vec<KeyRecord>, CoreError> {
 }
 
 pub fn revoke(conn: &mut SqliteConnection, name: &str) -> Result<KeyRecord, CoreError> {
-    write(conn, |conn| {
-        let found: Option<KeyColumns> = dsl::api_keys
-            .filter(dsl::name.eq(name))
-            .select(COLUMNS)
-            .first(conn)
-            .optional()
-            .map_err(db)?;
-        let Some(found) = found else {
-            return Err(CoreError::NotFound(Entity::ApiKey));
-        };
-        if found.3.is_some() {
-            return Ok(record(found));
-        }
-        diesel::update(dsl::api_keys.filter(dsl::name.eq(name)))
-            .set(dsl::revoked_at.eq(Timestamp::now().to_text()))
-            .returning(COLUMNS)
-            .get_result::<KeyColumns>(conn)
-            .map(record)
-            .map_err(db)
-    })
+    let found: Option<KeyColumns> = dsl::api_keys
+        .filter(dsl::name.eq(name))
+        .select(COLUMNS)
+        .first(conn)
+        .optional()
+        .map_err(db)?;
+    let Some(found) = found else {
+        return Err(CoreError::NotFound(Entity::ApiKey));
+    };
+    if found.3.is_some() {
+        return Ok(record(found));
+    }
+    diesel::update(dsl::api_keys.filter(dsl::name.eq(name)))
+        .set(dsl::revoked_at.eq(Timestamp::now().to_text()))
+        .returning(COLUMNS)
+        .get_result::<KeyColumns>(conn)
+        .map(record)
+        .map_err(db)
 }
 
 pub fn find_live(

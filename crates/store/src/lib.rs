@@ -4,23 +4,23 @@
 use std::sync::Arc;
 
 mod accounts;
-mod backup;
 mod bulk;
 mod contact_cache;
 mod contact_rows;
 mod contacts;
 mod error;
 mod filter_sql;
-mod foreign_writes;
 mod import;
 mod keys;
 mod listing;
-mod pool;
 mod positions;
+pub mod postgres;
 pub mod schema;
-mod space;
+mod sqlite;
 mod statement;
-mod writer;
+mod tx;
+
+use sqlite::{backup, pool, space, watch as foreign_writes, writer};
 
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
@@ -105,7 +105,7 @@ impl SqliteStore {
         &self,
         work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        error::read(&mut *self.conn()?, work)
+        tx::snapshot(&mut *self.conn()?, work)
     }
 
     /// Runs a write on the writer thread, answering once its batch has committed, and after
@@ -142,8 +142,7 @@ impl SqliteStore {
     pub fn optimize_search_index(&self) -> Result<(), CoreError> {
         self.writing(|conn| {
             use diesel::connection::SimpleConnection;
-            // SQLite-specific: FTS5's own command, written as an insert into the table.
-            conn.batch_execute("INSERT INTO contact_search(contact_search) VALUES ('optimize')")
+            conn.batch_execute(sqlite::sql::OPTIMIZE_SEARCH_INDEX)
                 .map_err(error::db)
         })
     }

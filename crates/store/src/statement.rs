@@ -6,10 +6,11 @@
 use std::fmt::Write as _;
 use std::marker::PhantomData;
 
+use diesel::backend::Backend;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Text, Untyped};
-use diesel::sqlite::{Sqlite, SqliteConnection};
-use diesel::{QueryResult, RunQueryDsl};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, HasSqlType, Text, Untyped};
+use diesel::{Connection, QueryResult, RunQueryDsl};
 
 #[derive(Debug, Clone)]
 pub enum Bind {
@@ -117,8 +118,15 @@ impl Statement {
     }
 }
 
-impl QueryFragment<Sqlite> for Statement {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+/// Any backend that binds 64-bit integers and text: each `?` becomes that backend's placeholder
+/// (`?` on SQLite, `$1`, `$2`… on PostgreSQL), so the text is written once.
+impl<DB> QueryFragment<DB> for Statement
+where
+    DB: Backend + HasSqlType<BigInt> + HasSqlType<Text>,
+    i64: ToSql<BigInt, DB>,
+    String: ToSql<Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         if !self.cacheable {
             out.unsafe_to_cache_prepared();
         }
@@ -155,7 +163,7 @@ impl Query for Statement {
     type SqlType = Untyped;
 }
 
-impl RunQueryDsl<SqliteConnection> for Statement {}
+impl<C: Connection> RunQueryDsl<C> for Statement {}
 
 /// A `Statement` whose result columns have the SQL types `ST`, in order.
 #[derive(Debug, Clone)]
@@ -164,8 +172,12 @@ pub struct Returning<ST> {
     row: PhantomData<ST>,
 }
 
-impl<ST> QueryFragment<Sqlite> for Returning<ST> {
-    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+impl<ST, DB> QueryFragment<DB> for Returning<ST>
+where
+    DB: Backend,
+    Statement: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.statement.walk_ast(out)
     }
 }
@@ -179,7 +191,7 @@ impl<ST> Query for Returning<ST> {
     type SqlType = ST;
 }
 
-impl<ST> RunQueryDsl<SqliteConnection> for Returning<ST> {}
+impl<ST, C: Connection> RunQueryDsl<C> for Returning<ST> {}
 
 /// `EXPLAIN QUERY PLAN` of a statement on a fresh, migrated database: the plan tests' one tool.
 #[cfg(test)]
@@ -222,6 +234,8 @@ mod tests {
         #[diesel(sql_type = Text)]
         t: String,
     }
+
+    use diesel::sqlite::SqliteConnection;
 
     fn conn() -> SqliteConnection {
         SqliteConnection::establish(":memory:").expect("memory database")

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use contacts_core::{CoreError, StoreObserver, Unavailable};
 use diesel::sqlite::SqliteConnection;
 
-use crate::error::TxError;
-use crate::pool::DbPool;
+use crate::sqlite::pool::DbPool;
+use crate::tx::{self, TxError};
 
 /// Most writes in one transaction: bounds how long the first of them waits for the last.
 const MOST_PER_BATCH: usize = 64;
@@ -49,7 +49,7 @@ where
 {
     fn run(&mut self, conn: &mut SqliteConnection) {
         if let Some(work) = self.work.take() {
-            self.outcome = Some(crate::error::write(conn, work));
+            self.outcome = Some(tx::savepoint(conn, work));
         }
     }
 

@@ -1,0 +1,24 @@
+//! PostgreSQL, the backend for many gateway nodes over one database: its embedded migrations
+//! (migrations/postgres, the same schema changes as migrations/sqlite under the same names).
+//! PostgreSQL-only SQL lives here, as SQLite-only SQL lives in the SQLite modules.
+
+use diesel::pg::PgConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::StoreError;
+
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Applies every pending migration.
+pub fn migrate(conn: &mut PgConnection) -> Result<(), StoreError> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|_| ())
+        .map_err(|err| StoreError::Migration(err.to_string()))
+}
+
+/// Reverts every migration (each `down.sql`), leaving an empty database.
+pub fn revert_all(conn: &mut PgConnection) -> Result<(), StoreError> {
+    conn.revert_all_migrations(MIGRATIONS)
+        .map(|_| ())
+        .map_err(|err| StoreError::Migration(err.to_string()))
+}

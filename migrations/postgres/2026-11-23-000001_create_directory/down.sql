@@ -1,0 +1,10 @@
+DROP TABLE import_runs;
+DROP TABLE outbox;
+DROP TABLE api_keys;
+DROP TABLE contact_attributes;
+DROP TABLE contact_external_ids;
+DROP TABLE contact_phones;
+DROP TABLE contact_emails;
+DROP TABLE contacts;
+DROP TABLE account_external_ids;
+DROP TABLE accounts;
