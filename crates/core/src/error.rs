@@ -46,6 +46,9 @@ pub enum ForbiddenReason {
 pub enum Unavailable {
     /// More writes are waiting than the configured bound (load shedding).
     WritersQueued,
+    /// A write met another one at the same moment on another node (a uniqueness race, a
+    /// serialization failure) and was retried as often as it may be.
+    Contention,
     /// The disk is full: writes fail until space returns.
     StorageFull,
 }
@@ -54,7 +57,7 @@ impl Unavailable {
     /// How long a client should wait before trying again, in seconds.
     pub fn retry_after_secs(self) -> u64 {
         match self {
-            Unavailable::WritersQueued => 1,
+            Unavailable::WritersQueued | Unavailable::Contention => 1,
             Unavailable::StorageFull => 30,
         }
     }

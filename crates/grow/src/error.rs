@@ -156,7 +156,7 @@ fn render_core(error: &CoreError) -> HttpResponse {
             "The selected clientid is invalid.".into(),
         )),
         CoreError::Conflict(_) => message(StatusCode::CONFLICT, "The resource already exists."),
-        CoreError::Unavailable(Unavailable::WritersQueued) => message(
+        CoreError::Unavailable(Unavailable::WritersQueued | Unavailable::Contention) => message(
             StatusCode::SERVICE_UNAVAILABLE,
             "The server is busy. Nothing was changed; try again shortly.",
         ),

@@ -202,8 +202,23 @@ fn first_nul(value: &Value, path: &str) -> Option<String> {
     }
 }
 
+/// Whether a key can name a field of some dialect (`first_name`, `custom_fields`, `tags[]`…):
+/// other keys are ignored by every reader, so what they hold is never stored or refused.
+fn can_name_a_field(key: &str) -> bool {
+    let name = key.strip_suffix("[]").unwrap_or(key);
+    name.chars()
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+}
+
 fn refuse_nul(fields: Fields) -> Result<Fields, ApiError> {
-    let found = fields.iter().find_map(|(key, value)| first_nul(value, key));
+    let found = fields
+        .iter()
+        .filter(|(key, _)| can_name_a_field(key))
+        .find_map(|(key, value)| first_nul(value, key));
     match found {
         Some(field) => Err(ApiError::InvalidText {
             field,

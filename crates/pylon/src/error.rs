@@ -130,7 +130,7 @@ fn render_core(error: &CoreError, rid: &RequestId) -> HttpResponse {
             errors(StatusCode::CONFLICT, &["Conflict"], rid)
         }
         CoreError::InvalidCursor => errors(StatusCode::BAD_REQUEST, &["cursor is invalid"], rid),
-        CoreError::Unavailable(Unavailable::WritersQueued) => errors(
+        CoreError::Unavailable(Unavailable::WritersQueued | Unavailable::Contention) => errors(
             StatusCode::SERVICE_UNAVAILABLE,
             &["Server busy, nothing was changed; retry later"],
             rid,

@@ -11,6 +11,9 @@ use crate::config::ConfigError;
 /// The database a command opens, as it will be opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseLocation {
+    /// A PostgreSQL database, shared by any number of nodes. The URL's password, if any, is
+    /// never shown.
+    Postgres { url: String },
     /// One SQLite file, the embedded default.
     Sqlite {
         /// The file, absolute.
@@ -23,12 +26,10 @@ pub enum DatabaseLocation {
 impl DatabaseLocation {
     /// Reads `url` (a path, or `sqlite://` and a path) against `working_dir`.
     pub fn resolve(url: &str, working_dir: &Path) -> Result<Self, ConfigError> {
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            return Err(ConfigError::Rule(
-                "database.url names PostgreSQL, which this build cannot open yet; use a SQLite path"
-                    .into(),
-            ));
+        if contacts_store::is_postgres_url(url) {
+            return Ok(DatabaseLocation::Postgres {
+                url: url.to_owned(),
+            });
         }
         let raw = url.strip_prefix("sqlite://").unwrap_or(url);
         if raw.trim().is_empty() {
@@ -52,6 +53,7 @@ impl DatabaseLocation {
     /// The name of the backend, as the start line says it.
     pub fn backend(&self) -> &'static str {
         match self {
+            DatabaseLocation::Postgres { .. } => "postgres",
             DatabaseLocation::Sqlite { .. } => "sqlite",
         }
     }
@@ -59,6 +61,7 @@ impl DatabaseLocation {
     /// What the store is opened with.
     pub fn store_url(&self) -> String {
         match self {
+            DatabaseLocation::Postgres { url } => url.clone(),
             DatabaseLocation::Sqlite { path, .. } => path.display().to_string(),
         }
     }
@@ -67,6 +70,7 @@ impl DatabaseLocation {
 impl fmt::Display for DatabaseLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            DatabaseLocation::Postgres { url } => write!(f, "{}", without_password(url)),
             DatabaseLocation::Sqlite {
                 path,
                 configured_relative: None,
@@ -80,6 +84,21 @@ impl fmt::Display for DatabaseLocation {
                 path.display()
             ),
         }
+    }
+}
+
+/// `postgres://user:secret@host/db` as `postgres://user:***@host/db`: the start line is logged.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user_info, host)) => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            let hidden = if user_info.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}")
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -109,6 +128,24 @@ mod tests {
         }
         let relative = DatabaseLocation::resolve("sqlite://x.db", Path::new("/w")).expect("ok");
         assert_eq!(relative.store_url(), "/w/x.db");
+    }
+
+    #[test]
+    fn a_postgres_url_selects_postgres_and_hides_its_password() {
+        let location = DatabaseLocation::resolve(
+            "postgres://gw:s3cret@db.internal:5432/contacts",
+            Path::new("/w"),
+        )
+        .expect("resolves");
+        assert_eq!(location.backend(), "postgres");
+        assert_eq!(
+            location.to_string(),
+            "postgres://gw:***@db.internal:5432/contacts"
+        );
+        assert_eq!(
+            location.store_url(),
+            "postgres://gw:s3cret@db.internal:5432/contacts"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contacts_core::{Gateway, SyncSource};
-use contacts_store::{PoolOptions, SqliteStore, Synchronous};
+use contacts_store::{PoolOptions, Store, Synchronous};
 
 use crate::config::{Settings, SynchronousSetting};
 use crate::database::DatabaseLocation;
@@ -38,7 +38,7 @@ pub fn database_location(settings: &Settings) -> Result<DatabaseLocation, Comman
 }
 
 /// Opens (creating and migrating) the configured database.
-pub fn open_store(settings: &Settings) -> Result<SqliteStore, CommandError> {
+pub fn open_store(settings: &Settings) -> Result<Store, CommandError> {
     open_observed_store(settings, Arc::new(contacts_core::Unobserved))
 }
 
@@ -46,9 +46,9 @@ pub fn open_store(settings: &Settings) -> Result<SqliteStore, CommandError> {
 pub fn open_observed_store(
     settings: &Settings,
     observer: Arc<dyn contacts_core::StoreObserver>,
-) -> Result<SqliteStore, CommandError> {
+) -> Result<Store, CommandError> {
     let location = database_location(settings)?;
-    Ok(SqliteStore::open_observed(
+    Ok(Store::open_observed(
         &location.store_url(),
         PoolOptions {
             max_connections: settings.database.max_connections,
@@ -64,9 +64,9 @@ pub fn open_observed_store(
 }
 
 /// The gateway service over a store, with the configured sync source.
-pub fn gateway(store: SqliteStore, settings: &Settings) -> Gateway {
+pub fn gateway(store: &Store, settings: &Settings) -> Gateway {
     Gateway::new(
-        Arc::new(store),
+        store.directory(),
         SyncSource::new(settings.sync.source.clone()),
     )
 }

@@ -37,11 +37,11 @@ fn run(cli: Cli) -> Result<(), CommandError> {
         }
         Command::Keys(command) => {
             let store = open_store(&settings)?;
-            run_keys(&store, command)
+            run_keys(store.as_directory(), command)
         }
         Command::Import(args) => {
             let store = open_store(&settings)?;
-            import::run(&store, &settings, &args)
+            import::run(store.as_directory(), &settings, &args)
         }
         Command::Backup { file } => {
             if file.exists() {

@@ -77,9 +77,55 @@ fn not_nullable(parameter: &mut Parameter) {
     }
 }
 
+/// Every text a body carries is refused when it holds a NUL character (contacts-http's body
+/// reader), so every string schema of the request bodies and components says so.
+fn text_without_nul(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let is_text = match map.get("type") {
+                Some(serde_json::Value::String(kind)) => kind == "string",
+                Some(serde_json::Value::Array(kinds)) => kinds.iter().any(|kind| kind == "string"),
+                _ => false,
+            };
+            // Children first: the schema added below is itself a string schema.
+            for child in map.values_mut() {
+                text_without_nul(child);
+            }
+            if is_text && !map.contains_key("not") {
+                map.insert(
+                    "not".into(),
+                    serde_json::json!({"type": "string", "pattern": "\u{0}"}),
+                );
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(text_without_nul),
+        _ => {}
+    }
+}
+
+/// The document as served: request bodies and components say that text holds no NUL.
+fn served_json(document: &OpenApi) -> Result<String, serde_json::Error> {
+    let mut value = serde_json::to_value(document)?;
+    if let Some(components) = value.get_mut("components") {
+        text_without_nul(components);
+    }
+    if let Some(serde_json::Value::Object(paths)) = value.get_mut("paths") {
+        for item in paths.values_mut() {
+            if let serde_json::Value::Object(operations) = item {
+                for operation in operations.values_mut() {
+                    if let Some(body) = operation.get_mut("requestBody") {
+                        text_without_nul(body);
+                    }
+                }
+            }
+        }
+    }
+    serde_json::to_string(&value)
+}
+
 /// A route answering the document as JSON.
 pub fn route(document: OpenApi) -> actix_web::Route {
-    let body = Arc::new(document.to_json().unwrap_or_else(|err| {
+    let body = Arc::new(served_json(&document).unwrap_or_else(|err| {
         log::error!("cannot serialise an OpenAPI document: {err}");
         "{}".to_owned()
     }));

@@ -6,8 +6,7 @@ use actix_web::{web, HttpServer};
 use std::sync::Arc;
 use std::time::Instant;
 
-use contacts_core::Directory;
-use contacts_store::SqliteStore;
+use contacts_store::Store;
 
 use crate::app::{build, AppState};
 use crate::config::Settings;
@@ -17,7 +16,7 @@ use crate::metrics::Metrics;
 
 /// Reads the positions of Grow's default list order on a thread of its own, while the server
 /// starts answering: the first deep page/limit requests would otherwise wait for that walk.
-fn warm_list_positions(store: &SqliteStore) {
+fn warm_list_positions(store: &Store) {
     let store = store.clone();
     let warming = std::thread::Builder::new()
         .name("warm-positions".into())
@@ -45,9 +44,9 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
     );
     let observer: Arc<Metrics> = metrics.clone().into_inner();
     let store = crate::open_observed_store(&settings, observer)?;
-    store.ping()?;
+    store.as_directory().ping()?;
     let state = AppState::new(
-        crate::gateway(store.clone(), &settings),
+        crate::gateway(&store, &settings),
         settings.clone(),
         metrics.clone(),
     );
@@ -73,7 +72,7 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
         address: bind.clone(),
         source,
     })?;
-    if let Some(key) = crate::keys::bootstrap(&store)? {
+    if let Some(key) = crate::keys::bootstrap(store.as_directory())? {
         println!("No API key existed, so one named \"bootstrap\" was created. It is shown only this once:");
         println!("{}", key.expose());
         println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");

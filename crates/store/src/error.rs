@@ -16,6 +16,10 @@ pub enum StoreError {
     Migration(String),
     #[error("cannot start the store's writer thread: {0}")]
     Writer(std::io::Error),
+    #[error("the backup failed: {0}")]
+    Backup(contacts_core::CoreError),
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// Any Diesel failure inside an operation. Rule breaches a caller can cause are found by the
@@ -25,7 +29,24 @@ pub(crate) fn db(err: diesel::result::Error) -> CoreError {
     if is_storage_full(&err) {
         return CoreError::Unavailable(contacts_core::Unavailable::StorageFull);
     }
+    if is_contention(&err) {
+        return CoreError::Unavailable(contacts_core::Unavailable::Contention);
+    }
     CoreError::internal(err)
+}
+
+/// Two writes that met: a unique index caught what the operation's own check could not see
+/// yet (another node's uncommitted insert), or the database broke a deadlock or a
+/// serialization conflict. Retrying the whole write settles it (postgres/store.rs).
+fn is_contention(err: &diesel::result::Error) -> bool {
+    use diesel::result::DatabaseErrorKind;
+    matches!(
+        err,
+        diesel::result::Error::DatabaseError(
+            DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
+            _
+        )
+    )
 }
 
 /// SQLite's SQLITE_FULL, which is what the disk's ENOSPC becomes (SQLite-specific wording).

@@ -165,6 +165,21 @@ impl Query for Statement {
 
 impl<C: Connection> RunQueryDsl<C> for Statement {}
 
+/// `%value%` for LIKE, with LIKE's own wildcards escaped by `\` (both backends' LIKE take
+/// `ESCAPE '\'`).
+pub fn like_pattern(value: &str) -> String {
+    let mut pattern = String::with_capacity(value.len() + 2);
+    pattern.push('%');
+    for ch in value.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
 /// A `Statement` whose result columns have the SQL types `ST`, in order.
 #[derive(Debug, Clone)]
 pub struct Returning<ST> {
@@ -266,6 +281,11 @@ mod tests {
             .expect("rows");
         let ids: Vec<i64> = rows.into_iter().map(|row| row.n).collect();
         assert_eq!(ids, vec![3, 1, 2]);
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 
     #[test]

@@ -3,7 +3,6 @@
 //! opens a level of its own. A read is one snapshot.
 
 use contacts_core::CoreError;
-use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 
 use crate::error::db;
@@ -29,9 +28,9 @@ impl From<diesel::result::Error> for TxError {
 
 /// One write: a savepoint inside the transaction already open (the writer's batch), so any
 /// error rolls back what `work` did, and only that.
-pub(crate) fn savepoint<T>(
-    conn: &mut SqliteConnection,
-    work: impl FnOnce(&mut SqliteConnection) -> Result<T, CoreError>,
+pub(crate) fn savepoint<C: Connection, T>(
+    conn: &mut C,
+    work: impl FnOnce(&mut C) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
     conn.transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
         .map_err(TxError::into_core)
@@ -40,9 +39,9 @@ pub(crate) fn savepoint<T>(
 /// One read (a DEFERRED transaction): every statement sees the same snapshot, and SQLite takes
 /// and drops its WAL read lock once instead of once per statement (which, for an
 /// eight-statement contact read, was a fifth of the look-up's CPU in lock calls).
-pub(crate) fn snapshot<T>(
-    conn: &mut SqliteConnection,
-    work: impl FnOnce(&mut SqliteConnection) -> Result<T, CoreError>,
+pub(crate) fn snapshot<C: Connection, T>(
+    conn: &mut C,
+    work: impl FnOnce(&mut C) -> Result<T, CoreError>,
 ) -> Result<T, CoreError> {
     conn.transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError))
         .map_err(TxError::into_core)

@@ -123,7 +123,7 @@ fn render_core(err: &CoreError) -> HttpResponse {
             "cursor".to_owned(),
             vec!["is invalid".to_owned()],
         )])),
-        CoreError::Unavailable(Unavailable::WritersQueued) => error(
+        CoreError::Unavailable(Unavailable::WritersQueued | Unavailable::Contention) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             "The server is busy. Nothing was changed; try again shortly.",
         ),

@@ -6,6 +6,8 @@ mod foundation;
 mod grow;
 mod limits;
 mod openapi;
+#[path = "../../../store/tests/support/postgres.rs"]
+mod pg_cluster;
 mod pylon;
 mod support;
 mod workshop;

@@ -9,7 +9,7 @@ use actix_web::test::{self, TestRequest};
 use contacts_core::Directory;
 use contacts_gateway::app::{build, AppState};
 use contacts_gateway::config::Settings;
-use contacts_store::SqliteStore;
+use contacts_store::Store;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -31,10 +31,18 @@ impl Reply {
 
 pub struct TestApp<S> {
     pub service: S,
-    pub store: SqliteStore,
+    pub store: Store,
     pub key: String,
     pub settings: Settings,
     _dir: TempDir,
+    /// The PostgreSQL cluster behind `store`, when the suite runs on PostgreSQL.
+    _cluster: Option<crate::pg_cluster::Cluster>,
+}
+
+/// `CONTACTS_TEST_BACKEND=postgres` runs the suite on a throw-away PostgreSQL cluster per
+/// test; anything else (the default) on a fresh SQLite file per test.
+pub fn on_postgres() -> bool {
+    std::env::var("CONTACTS_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
 }
 
 pub fn settings_in(dir: &TempDir) -> Settings {
@@ -51,11 +59,19 @@ pub async fn start_with(
 > {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = settings_in(&dir);
+    let cluster = if on_postgres() {
+        let cluster = crate::pg_cluster::Cluster::start().expect("PostgreSQL is installed");
+        settings.database.url = cluster.url();
+        Some(cluster)
+    } else {
+        None
+    };
     adjust(&mut settings);
     let store = contacts_gateway::open_store(&settings).expect("store opens");
-    let (key, _) = contacts_gateway::keys::create(&store, "tests", false).expect("key");
+    let (key, _) =
+        contacts_gateway::keys::create(store.as_directory(), "tests", false).expect("key");
     let state = AppState::new(
-        contacts_gateway::gateway(store.clone(), &settings),
+        contacts_gateway::gateway(&store, &settings),
         settings.clone(),
         actix_web::web::Data::new(contacts_gateway::metrics::Metrics::new().expect("metrics")),
     );
@@ -66,6 +82,7 @@ pub async fn start_with(
         key: key.expose().to_owned(),
         settings,
         _dir: dir,
+        _cluster: cluster,
     }
 }
 
@@ -146,11 +163,12 @@ where
 
     /// A key with these flags, for tests about keys.
     pub fn extra_key(&self, name: &str, read_only: bool) -> String {
-        let (key, _) = contacts_gateway::keys::create(&self.store, name, read_only).expect("key");
+        let (key, _) = contacts_gateway::keys::create(self.store.as_directory(), name, read_only)
+            .expect("key");
         key.expose().to_owned()
     }
 
     pub fn directory(&self) -> &dyn Directory {
-        &self.store
+        self.store.as_directory()
     }
 }

@@ -57,7 +57,7 @@ fn check(target: &str) -> Result<BackupReport, CoreError> {
             verdict.join("; ")
         )));
     }
-    let live = crate::listing::list_state(&mut copy)?.live_count();
+    let live = super::ops::listing::list_state(&mut copy)?.live_count();
     let bytes = std::fs::metadata(target)
         .map(|meta| meta.len())
         .map_err(CoreError::internal)?;

@@ -4,8 +4,14 @@
 //! speaks, named in `sql`.
 
 pub mod backup;
+#[path = "../directory.rs"]
+mod directory;
+pub mod ops;
 pub mod pool;
 pub mod space;
 pub mod sql;
+pub mod store;
 pub mod watch;
 pub mod writer;
+
+pub use store::Store;

@@ -1,27 +1,57 @@
 //! SQL that only SQLite speaks, each piece named for what it does. The portable operations
-//! call these instead of writing it inline, so the backend is said out loud.
+//! (src/ops) call these instead of writing it inline; PostgreSQL's `sql` has the same names.
 
-/// A bound JSON array of values as a one-column set (`value`), for `x IN` a set of any size
-/// bound as one variable: SQLite's `json_each`.
-pub const VALUE_SET: &str = "(SELECT value FROM json_each(?))";
+use crate::statement::like_pattern;
+
+/// A bound JSON array of ids as a one-column set, for `x IN` a set of any size bound as one
+/// variable: SQLite's `json_each`.
+pub const ID_SET: &str = "(SELECT value FROM json_each(?))";
+
+/// A bound JSON array of texts as a one-column set (SQLite's `json_each`).
+pub const TEXT_SET: &str = "(SELECT value FROM json_each(?))";
 
 /// A bound JSON array of ids as a row source named `wanted` (column `value`), to join from:
 /// SQLite walks it as the outer loop and seeks each id in the joined table's primary key.
 pub const WANTED_IDS: &str = "json_each(?) AS wanted";
 
-/// The ids of live contacts whose searchable text (names, email, phone) matches a phrase of the
-/// FTS5 trigram index (`contact_search`, kept by triggers).
-pub const TEXT_MATCH: &str =
-    "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)";
+/// A quoted FTS5 phrase; terms under three characters are too short for the trigram index.
+fn phrase(term: &str) -> Option<String> {
+    (term.chars().count() >= 3).then(|| format!("\"{}\"", term.replace('"', "\"\"")))
+}
 
-/// A substring test that ignores ASCII case: SQLite's LIKE (ILIKE on PostgreSQL).
-pub fn contains_ignoring_case(column: &str) -> String {
-    format!("{column} LIKE ? ESCAPE '\\'")
+/// Live contacts whose names, email or phone contain `term`, through the FTS5 trigram index
+/// (`contact_search`, kept by triggers): the condition and the value to bind. `None` for a
+/// term too short for the index; the caller then tests each column with a plain contains.
+pub fn text_match(term: &str) -> Option<(&'static str, String)> {
+    phrase(term).map(|phrase| {
+        (
+            "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)",
+            phrase,
+        )
+    })
+}
+
+/// `text_match` restricted to the email column.
+pub fn email_match(term: &str) -> Option<(&'static str, String)> {
+    phrase(term).map(|phrase| {
+        (
+            "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)",
+            format!("email : {phrase}"),
+        )
+    })
+}
+
+/// A substring test that ignores ASCII case, with the pattern to bind: SQLite's LIKE.
+pub fn contains_ignoring_case(column: &str, term: &str) -> (String, String) {
+    (format!("{column} LIKE ? ESCAPE '\\'"), like_pattern(term))
 }
 
 /// The negation of `contains_ignoring_case`, true for NULL too.
-pub fn lacks_ignoring_case(column: &str) -> String {
-    format!("({column} IS NULL OR {column} NOT LIKE ? ESCAPE '\\')")
+pub fn lacks_ignoring_case(column: &str, term: &str) -> (String, String) {
+    (
+        format!("({column} IS NULL OR {column} NOT LIKE ? ESCAPE '\\')"),
+        like_pattern(term),
+    )
 }
 
 /// Merges the FTS5 index's segments into one (FTS5's own command, written as an insert).

@@ -6,7 +6,6 @@
 //! is seen at the next look, so a contact read from memory is at most `LOOK_EVERY` (plus one
 //! look) behind a write made outside this process.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -16,6 +15,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 
 use crate::contact_cache::ContactCache;
+use crate::revocations::KeyRevocations;
 
 pub const LOOK_EVERY: Duration = Duration::from_millis(10);
 
@@ -29,30 +29,6 @@ struct Count {
 struct DataVersion {
     #[diesel(sql_type = BigInt)]
     data_version: i64,
-}
-
-/// How many keys are revoked, as the watcher last counted them, and whether it can look at
-/// all. Keys are only ever revoked (never un-revoked), so the count moves with each revocation
-/// and with nothing else: contact writes leave remembered keys alone.
-#[derive(Debug, Default)]
-pub struct KeyRevocations {
-    revoked: AtomicU64,
-    blind: AtomicBool,
-}
-
-impl KeyRevocations {
-    /// The count of revoked keys, or `None` while the watcher cannot look.
-    pub fn seen(&self) -> Option<u64> {
-        (!self.blind.load(Ordering::Acquire)).then(|| self.revoked.load(Ordering::Acquire))
-    }
-
-    fn set(&self, revoked: u64) {
-        self.revoked.store(revoked, Ordering::Release);
-    }
-
-    fn set_blind(&self, blind: bool) {
-        self.blind.store(blind, Ordering::Release);
-    }
 }
 
 /// Starts the watching thread; it ends once the cache is dropped.

@@ -1,6 +1,15 @@
 //! PostgreSQL, the backend for many gateway nodes over one database: its embedded migrations
-//! (migrations/postgres, the same schema changes as migrations/sqlite under the same names).
-//! PostgreSQL-only SQL lives here, as SQLite-only SQL lives in the SQLite modules.
+//! (migrations/postgres, the same schema changes as migrations/sqlite under the same names),
+//! the portable operations compiled for it (`ops`), and the SQL only PostgreSQL speaks (`sql`).
+
+#[path = "../directory.rs"]
+mod directory;
+pub mod listen;
+pub mod ops;
+pub mod sql;
+pub mod store;
+
+pub use store::Store;
 
 use diesel::pg::PgConnection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};

@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::Conn;
 use contacts_core::{CoreError, Order, SortKey, SortValue};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use diesel::sqlite::SqliteConnection;
 
+use super::listing::{order_by, sort_column};
 use crate::error::db;
-use crate::listing::{order_by, sort_column};
 use crate::statement::Statement;
 
 /// Rows between two remembered positions: the most a deep page steps over.
@@ -55,7 +55,7 @@ impl ListPositions {
     /// comparisons cannot order.
     pub fn block_start(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &mut Conn,
         sort: SortKey,
         order: Order,
         version: i64,
@@ -111,7 +111,7 @@ impl ListPositions {
 
 /// Reads the whole ordered list once, streaming, keeping one row in every `SPACING`.
 fn take_marks(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     sort: SortKey,
     order: Order,
 ) -> Result<Vec<(SortValue, i64)>, CoreError> {

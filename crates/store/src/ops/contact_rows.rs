@@ -4,17 +4,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
+use super::Conn;
 use contacts_core::{
     AccountSummary, AttributeValue, Contact, ContactStatus, CoreError, ExternalId, Social,
     Timestamp,
 };
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
-use diesel::sqlite::SqliteConnection;
 
+use super::sql;
 use crate::error::db;
 use crate::schema::contacts;
-use crate::sqlite::sql;
 use crate::statement::Statement;
 
 /// The one place that lists a contact row's columns: the struct below and the select list of
@@ -175,8 +175,7 @@ impl Children {
 }
 
 /// The SQL types of `ContactRow`'s columns, in its fields' order (as its `Selectable` says).
-type ContactRowSql =
-    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ContactRow, diesel::sqlite::Sqlite>>;
+type ContactRowSql = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ContactRow, super::Db>>;
 
 /// The statements that load contacts, for one id (`= ?`) or a set of ids bound as one JSON
 /// array; each is prepared once per connection. The ids are bound once per table.
@@ -204,19 +203,19 @@ impl LoadStatements {
             ),
             children: [
                 child(
-                    "0, t.position, t.email, CAST(NULL AS TEXT), CAST(NULL AS TEXT)",
+                    "CAST(0 AS BIGINT), CAST(t.position AS BIGINT), t.email, CAST(NULL AS TEXT), CAST(NULL AS TEXT)",
                     "contact_emails",
                 ),
                 child(
-                    "1, t.position, t.phone, CAST(NULL AS TEXT), CAST(NULL AS TEXT)",
+                    "CAST(1 AS BIGINT), CAST(t.position AS BIGINT), t.phone, CAST(NULL AS TEXT), CAST(NULL AS TEXT)",
                     "contact_phones",
                 ),
                 child(
-                    "2, t.position, t.external_id, t.label, CAST(NULL AS TEXT)",
+                    "CAST(2 AS BIGINT), CAST(t.position AS BIGINT), t.external_id, t.label, CAST(NULL AS TEXT)",
                     "contact_external_ids",
                 ),
                 child(
-                    "3, t.position, t.key, t.value, t.kind",
+                    "CAST(3 AS BIGINT), CAST(t.position AS BIGINT), t.key, t.value, t.kind",
                     "contact_attributes",
                 ),
             ]
@@ -262,7 +261,7 @@ fn statements_for(ids: &[i64]) -> &'static LoadStatements {
 }
 
 /// Every child row of these contacts in one statement, in no particular order.
-fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
+fn load_children(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
     with_ids(&statements_for(ids).children, ids, 4)
         .returning::<ChildRowSql>()
         .load(conn)
@@ -270,7 +269,7 @@ fn load_children(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ChildRo
 }
 
 /// The live contact rows with these ids, in no particular order.
-fn load_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ContactRow>, CoreError> {
+fn load_rows(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ContactRow>, CoreError> {
     with_ids(&statements_for(ids).rows, ids, 1)
         .returning::<ContactRowSql>()
         .load(conn)
@@ -278,7 +277,7 @@ fn load_rows(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<ContactRow>
 }
 
 /// Loads the live contacts with these ids, in the order of `ids`.
-pub fn load_contacts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Contact>, CoreError> {
+pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -344,7 +343,7 @@ struct AccountRow {
 
 /// Account summaries by id, each with its owner contact's id.
 pub fn load_account_summaries(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[i64],
 ) -> Result<HashMap<i64, (AccountSummary, Option<i64>)>, CoreError> {
     if ids.is_empty() {
@@ -352,12 +351,12 @@ pub fn load_account_summaries(
     }
     let rows: Vec<AccountRow> = Statement::new(format!(
         "SELECT id, uid, name, owner_contact_id FROM accounts WHERE id IN {}",
-        sql::VALUE_SET
+        sql::ID_SET
     ))
     .bind_ids(ids)
     .load(conn)
     .map_err(db)?;
-    let mut external = crate::accounts::external_ids_of(conn, ids)?;
+    let mut external = super::accounts::external_ids_of(conn, ids)?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -375,7 +374,6 @@ pub fn load_account_summaries(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::statement::query_plan;
 
     fn row(contact_id: i64, kind: i64, position: i64, a: &str) -> ChildRow {
         ChildRow {
@@ -419,6 +417,10 @@ mod tests {
         assert_eq!(tags, ["first", "second"]);
     }
 
+    // A query plan is SQLite's (EXPLAIN QUERY PLAN): in the SQLite copy only.
+    sqlite_only! {
+    use crate::statement::query_plan;
+
     /// Loading a page looks each id up through an index; no step scans a table, builds a
     /// temporary index of the ids or sorts.
     #[test]
@@ -446,5 +448,6 @@ mod tests {
                 "{plan:?}"
             );
         }
+    }
     }
 }

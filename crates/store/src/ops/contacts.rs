@@ -2,16 +2,16 @@
 //! (tx.rs): it checks the uniqueness rules, writes every table it touches, and reads the result
 //! back, or changes nothing.
 
+use super::Conn;
 use contacts_core::validate::name_sort_key;
 use contacts_core::{
     AttributeValue, Conflict, Contact, ContactChanges, ContactKey, CoreError, Entity, ExternalId,
     NewContact, OutgoingEmail, Timestamp,
 };
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
-use crate::accounts::resolve_account;
-use crate::contact_rows::{attribute_rows, load_contacts, ContactRow};
+use super::accounts::resolve_account;
+use super::contact_rows::{attribute_rows, load_contacts, ContactRow};
 use crate::error::db;
 use crate::schema::{
     accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
@@ -19,7 +19,7 @@ use crate::schema::{
 };
 
 /// The id of the live contact `key` names.
-pub fn resolve(conn: &mut SqliteConnection, key: &ContactKey) -> Result<i64, CoreError> {
+pub fn resolve(conn: &mut Conn, key: &ContactKey) -> Result<i64, CoreError> {
     let live = contacts::table.filter(contacts::deleted_at.is_null());
     let found: Option<i64> = match key {
         ContactKey::Id(id) => live
@@ -51,7 +51,7 @@ pub fn resolve(conn: &mut SqliteConnection, key: &ContactKey) -> Result<i64, Cor
     found.ok_or(CoreError::NotFound(Entity::Contact))
 }
 
-pub fn get(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
+pub fn get(conn: &mut Conn, key: &ContactKey) -> Result<Contact, CoreError> {
     let id = match key {
         // Loading the row already answers whether a live contact has this id.
         ContactKey::Id(id) => *id,
@@ -60,7 +60,7 @@ pub fn get(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, Cor
     load_one(conn, id)
 }
 
-pub(crate) fn load_one(conn: &mut SqliteConnection, id: i64) -> Result<Contact, CoreError> {
+pub(crate) fn load_one(conn: &mut Conn, id: i64) -> Result<Contact, CoreError> {
     load_contacts(conn, &[id])?
         .pop()
         .ok_or(CoreError::NotFound(Entity::Contact))
@@ -68,7 +68,7 @@ pub(crate) fn load_one(conn: &mut SqliteConnection, id: i64) -> Result<Contact, 
 
 /// Fails with the holder when a live contact other than `except` has this email.
 pub(crate) fn ensure_email_free(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     email_key: &str,
     except: Option<i64>,
 ) -> Result<(), CoreError> {
@@ -99,7 +99,7 @@ pub(crate) fn ensure_email_free(
 
 /// Fails with the holder when a live contact other than `except` has one of these external ids.
 pub(crate) fn ensure_external_ids_free(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     external_ids: &[String],
     except: Option<i64>,
 ) -> Result<(), CoreError> {
@@ -135,7 +135,7 @@ fn dedup_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
 }
 
 pub(crate) fn replace_phones(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     contact_id: i64,
     phones: &[String],
 ) -> Result<(), CoreError> {
@@ -161,7 +161,7 @@ pub(crate) fn replace_phones(
 }
 
 fn replace_secondary_emails(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     contact_id: i64,
     emails: &[String],
 ) -> Result<(), CoreError> {
@@ -188,7 +188,7 @@ fn replace_secondary_emails(
 }
 
 pub(crate) fn replace_external_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     contact_id: i64,
     ids: &[ExternalId],
 ) -> Result<(), CoreError> {
@@ -218,7 +218,7 @@ pub(crate) fn replace_external_ids(
 
 /// Sets (or with `None` removes) one attribute.
 pub(crate) fn put_attribute(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     contact_id: i64,
     key: &str,
     value: Option<&AttributeValue>,
@@ -250,11 +250,7 @@ pub(crate) fn put_attribute(
     Ok(())
 }
 
-fn queue_email(
-    conn: &mut SqliteConnection,
-    email: &OutgoingEmail,
-    now: &str,
-) -> Result<(), CoreError> {
+fn queue_email(conn: &mut Conn, email: &OutgoingEmail, now: &str) -> Result<(), CoreError> {
     diesel::insert_into(outbox::table)
         .values((
             outbox::recipient.eq(&email.recipient),
@@ -268,7 +264,7 @@ fn queue_email(
 }
 
 /// Inserts a contact inside the caller's transaction and answers its id.
-pub(crate) fn insert(conn: &mut SqliteConnection, new: NewContact) -> Result<i64, CoreError> {
+pub(crate) fn insert(conn: &mut Conn, new: NewContact) -> Result<i64, CoreError> {
     let account_id = match &new.account {
         Some(key) => Some(resolve_account(conn, key)?.ok_or(CoreError::UnknownAccount)?),
         None => None,
@@ -319,7 +315,7 @@ pub(crate) fn insert(conn: &mut SqliteConnection, new: NewContact) -> Result<i64
     Ok(id)
 }
 
-pub fn create(conn: &mut SqliteConnection, new: NewContact) -> Result<Contact, CoreError> {
+pub fn create(conn: &mut Conn, new: NewContact) -> Result<Contact, CoreError> {
     let id = insert(conn, new)?;
     load_one(conn, id)
 }
@@ -343,7 +339,7 @@ struct ContactUpdate {
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     key: &ContactKey,
     changes: ContactChanges,
 ) -> Result<Contact, CoreError> {
@@ -354,7 +350,7 @@ pub fn update(
 
 /// Applies a partial update to a live contact inside the caller's transaction.
 pub(crate) fn apply_changes(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     changes: ContactChanges,
 ) -> Result<(), CoreError> {
@@ -496,7 +492,7 @@ pub(crate) fn apply_changes(
 
 /// Tombstones a contact inside the caller's transaction: its email, phones, external ids and
 /// password go, so they can be used again; it stops owning its account.
-pub(crate) fn tombstone(conn: &mut SqliteConnection, id: i64) -> Result<(), CoreError> {
+pub(crate) fn tombstone(conn: &mut Conn, id: i64) -> Result<(), CoreError> {
     let now = Timestamp::now().to_text();
     diesel::update(contacts::table.find(id))
         .set((
@@ -526,17 +522,14 @@ pub(crate) fn tombstone(conn: &mut SqliteConnection, id: i64) -> Result<(), Core
     Ok(())
 }
 
-pub fn delete(conn: &mut SqliteConnection, key: &ContactKey) -> Result<Contact, CoreError> {
+pub fn delete(conn: &mut Conn, key: &ContactKey) -> Result<Contact, CoreError> {
     let id = resolve(conn, key)?;
     let before = load_one(conn, id)?;
     tombstone(conn, id)?;
     Ok(before)
 }
 
-pub fn set_account_owner(
-    conn: &mut SqliteConnection,
-    key: &ContactKey,
-) -> Result<Contact, CoreError> {
+pub fn set_account_owner(conn: &mut Conn, key: &ContactKey) -> Result<Contact, CoreError> {
     let id = resolve(conn, key)?;
     let account_id: Option<i64> = contacts::table
         .find(id)

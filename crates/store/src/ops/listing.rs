@@ -1,18 +1,18 @@
 //! Contact lists: by offset with a total (Grow), and by keyset after a (sort value, id) position
 //! (Pylon, Workshop), both over live contacts only, ordered by the sort key then the id.
 
+use super::Conn;
 use contacts_core::{
     Condition, Contact, CoreError, FilterField, FilterNode, KeysetPage, OffsetPage, Operator,
     Order, SortKey, SortValue,
 };
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use diesel::sqlite::SqliteConnection;
 
-use crate::contact_rows::load_contacts;
+use super::contact_rows::load_contacts;
+use super::filter_sql::push_filter;
+use super::positions::ListPositions;
 use crate::error::db;
-use crate::filter_sql::push_filter;
-use crate::positions::ListPositions;
 use crate::statement::Statement as Query;
 
 #[derive(QueryableByName)]
@@ -79,14 +79,14 @@ impl ListState {
 
 /// Live contacts and the list's version, both kept by triggers
 /// (migrations/sqlite/…_search_and_counts, …_list_version).
-pub(crate) fn list_state(conn: &mut SqliteConnection) -> Result<ListState, CoreError> {
+pub(crate) fn list_state(conn: &mut Conn) -> Result<ListState, CoreError> {
     Query::new("SELECT live, version FROM contact_counts WHERE id = 1")
         .get_result(conn)
         .map_err(db)
 }
 
 pub fn by_offset(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     page: &OffsetPage,
     positions: &ListPositions,
 ) -> Result<(Vec<Contact>, u64), CoreError> {
@@ -141,7 +141,7 @@ fn offset_query(page: &OffsetPage, limit: i64) -> Query {
     .bind::<BigInt, _>(offset_param(page.offset))
 }
 
-pub fn after(conn: &mut SqliteConnection, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
+pub fn after(conn: &mut Conn, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
     let query = match attribute_walk(page) {
         Some(query) => query,
         None => keyset_query(page)?,
@@ -229,6 +229,8 @@ fn keyset_query(page: &KeysetPage) -> Result<Query, CoreError> {
         .bind::<BigInt, _>(i64::from(page.limit)))
 }
 
+// Query plans are SQLite's (EXPLAIN QUERY PLAN): these tests exist in the SQLite copy only.
+sqlite_only! {
 #[cfg(test)]
 mod tests {
     use contacts_core::{FilterField, FilterNode, Operator};
@@ -381,4 +383,5 @@ mod tests {
             "{deep_by_created:?}"
         );
     }
+}
 }

@@ -4,33 +4,13 @@
 use contacts_core::{Condition, FilterField, FilterNode, Operator};
 use diesel::sql_types::{BigInt, Text};
 
-use crate::sqlite::sql;
+use super::sql;
 use crate::statement::Statement as Query;
-
-/// `%value%` for LIKE, with LIKE's own wildcards escaped by `\`.
-fn like_pattern(value: &str) -> String {
-    let mut pattern = String::with_capacity(value.len() + 2);
-    pattern.push('%');
-    for ch in value.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(ch);
-    }
-    pattern.push('%');
-    pattern
-}
-
-/// A search term as one FTS5 phrase, or `None` when it is too short for the trigram index
-/// (under three characters), which then falls back to LIKE.
-fn fts_phrase(term: &str) -> Option<String> {
-    (term.chars().count() >= 3).then(|| format!("\"{}\"", term.replace('"', "\"\"")))
-}
 
 /// The whole set bound as one JSON array, so a tree of many conditions with many values each
 /// stays one variable per set.
 fn bind_list(query: Query, values: &[String]) -> Query {
-    query.sql(sql::VALUE_SET).bind_texts(values)
+    query.sql(sql::TEXT_SET).bind_texts(values)
 }
 
 /// Appends the filter's test. The text follows the tree's shape, which the client chooses, so
@@ -87,12 +67,14 @@ fn push_column_test(query: Query, column: &str, condition: &Condition, lower: bo
             let query = query.sql(format!("({column} IS NULL OR {column} NOT IN "));
             bind_list(query, &values).sql(")")
         }
-        Operator::StringContains => query
-            .sql(sql::contains_ignoring_case(column))
-            .bind::<Text, _>(like_pattern(&first)),
-        Operator::StringDoesNotContain => query
-            .sql(sql::lacks_ignoring_case(column))
-            .bind::<Text, _>(like_pattern(&first)),
+        Operator::StringContains => {
+            let (test, pattern) = sql::contains_ignoring_case(column, &first);
+            query.sql(test).bind::<Text, _>(pattern)
+        }
+        Operator::StringDoesNotContain => {
+            let (test, pattern) = sql::lacks_ignoring_case(column, &first);
+            query.sql(test).bind::<Text, _>(pattern)
+        }
         Operator::IsSet => query.sql(format!("{column} IS NOT NULL")),
         Operator::IsUnset => query.sql(format!("{column} IS NULL")),
     }
@@ -103,11 +85,9 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
         FilterField::Uid => push_column_test(query, "c.uid", condition, false),
         FilterField::Email if condition.operator == Operator::StringContains => {
             let term = condition.values.first().map(String::as_str).unwrap_or("");
-            match fts_phrase(term) {
+            match sql::email_match(&term.to_lowercase()) {
                 // The trigram index, restricted to the email column.
-                Some(phrase) => query
-                    .sql(sql::TEXT_MATCH)
-                    .bind::<Text, _>(format!("email : {phrase}")),
+                Some((test, value)) => query.sql(test).bind::<Text, _>(value),
                 None => push_column_test(query, "c.email_key", condition, true),
             }
         }
@@ -136,21 +116,19 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
                 .map(String::as_str)
                 .unwrap_or("")
                 .trim();
-            match fts_phrase(term) {
+            match sql::text_match(term) {
                 // The trigram index finds substrings of three or more characters without
                 // reading every row.
-                Some(phrase) => query.sql(sql::TEXT_MATCH).bind::<Text, _>(phrase),
+                Some((test, value)) => query.sql(test).bind::<Text, _>(value),
                 None => {
-                    let pattern = like_pattern(term);
-                    let any_column = ["c.first_name", "c.last_name", "c.email_key", "c.phone"]
-                        .map(sql::contains_ignoring_case)
-                        .join(" OR ");
-                    query
-                        .sql(format!("({any_column})"))
-                        .bind::<Text, _>(pattern.clone())
-                        .bind::<Text, _>(pattern.clone())
-                        .bind::<Text, _>(pattern.clone())
-                        .bind::<Text, _>(pattern)
+                    let tests = ["c.first_name", "c.last_name", "c.email_key", "c.phone"]
+                        .map(|column| sql::contains_ignoring_case(column, term));
+                    let any_column: Vec<&str> =
+                        tests.iter().map(|(test, _)| test.as_str()).collect();
+                    let query = query.sql(format!("({})", any_column.join(" OR ")));
+                    tests
+                        .into_iter()
+                        .fold(query, |query, (_, pattern)| query.bind::<Text, _>(pattern))
                 }
             }
         }
@@ -204,21 +182,11 @@ fn push_attribute(query: Query, key: &str, condition: &Condition) -> Query {
         Operator::In | Operator::NotIn | Operator::Contains | Operator::DoesNotContain => {
             bind_list(query.sql(" AND ca.value IN "), &condition.values)
         }
-        Operator::StringContains | Operator::StringDoesNotContain => query
-            .sql(" AND ")
-            .sql(sql::contains_ignoring_case("ca.value"))
-            .bind::<Text, _>(like_pattern(&first)),
+        Operator::StringContains | Operator::StringDoesNotContain => {
+            let (test, pattern) = sql::contains_ignoring_case("ca.value", &first);
+            query.sql(" AND ").sql(test).bind::<Text, _>(pattern)
+        }
         Operator::IsSet | Operator::IsUnset => query,
     };
     query.sql(")")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_wildcards_are_escaped() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

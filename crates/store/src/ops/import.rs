@@ -1,14 +1,14 @@
 //! Imports: the write path of a sync source other than the API. The whole file is one
 //! transaction; if any row is rejected, or on a dry run, it is rolled back and nothing changes.
 
+use super::Conn;
 use contacts_core::{
     Contact, ContactChanges, CoreError, ImportOutcome, ImportRow, ImportRowError, ImportSummary,
     NewContact, Timestamp,
 };
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
-use crate::contacts::{
+use super::contacts::{
     apply_changes, ensure_email_free, ensure_external_ids_free, insert, load_one, tombstone,
 };
 use crate::error::db;
@@ -42,7 +42,7 @@ impl From<Rollback> for Failure {
 }
 
 pub fn run(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     source: &str,
     rows: Vec<ImportRow>,
     prune: bool,
@@ -109,7 +109,7 @@ pub fn run(
 }
 
 fn record_run(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     source: &str,
     started_at: &str,
     outcome: &ImportOutcome,
@@ -141,7 +141,7 @@ enum RowChange {
 }
 
 /// Finds the row's contact by external id, then by email.
-fn existing_for(conn: &mut SqliteConnection, row: &ImportRow) -> Result<Option<i64>, CoreError> {
+fn existing_for(conn: &mut Conn, row: &ImportRow) -> Result<Option<i64>, CoreError> {
     if let Some(external_id) = &row.external_id {
         let found: Option<i64> = contacts::table
             .inner_join(contact_external_ids::table)
@@ -184,11 +184,7 @@ fn same_as(contact: &Contact, row: &ImportRow, source: &str) -> bool {
 }
 
 /// Applies one row; an `Err` is the reason the row is rejected.
-fn apply_row(
-    conn: &mut SqliteConnection,
-    source: &str,
-    row: ImportRow,
-) -> Result<(i64, RowChange), String> {
+fn apply_row(conn: &mut Conn, source: &str, row: ImportRow) -> Result<(i64, RowChange), String> {
     let reason = |err: CoreError| match err {
         CoreError::Conflict(contacts_core::Conflict::EmailTaken { .. }) => {
             "email is already used by another contact".to_owned()

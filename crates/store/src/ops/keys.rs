@@ -1,8 +1,8 @@
 //! API keys at rest: name, SHA-256 of the key, read-only flag, creation and revocation times.
 
+use super::Conn;
 use contacts_core::{Conflict, CoreError, Entity, KeyRecord, RateLimit, Timestamp};
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
 use crate::error::db;
 use crate::schema::api_keys::dsl;
@@ -56,7 +56,7 @@ fn stored(value: u32) -> i32 {
 }
 
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     name: &str,
     key_hash: &str,
     read_only: bool,
@@ -85,7 +85,7 @@ pub fn create(
         .map_err(db)
 }
 
-pub fn list(conn: &mut SqliteConnection) -> Result<Vec<KeyRecord>, CoreError> {
+pub fn list(conn: &mut Conn) -> Result<Vec<KeyRecord>, CoreError> {
     let rows: Vec<KeyColumns> = dsl::api_keys
         .order(dsl::id.asc())
         .select(COLUMNS)
@@ -94,7 +94,7 @@ pub fn list(conn: &mut SqliteConnection) -> Result<Vec<KeyRecord>, CoreError> {
     Ok(rows.into_iter().map(record).collect())
 }
 
-pub fn revoke(conn: &mut SqliteConnection, name: &str) -> Result<KeyRecord, CoreError> {
+pub fn revoke(conn: &mut Conn, name: &str) -> Result<KeyRecord, CoreError> {
     let found: Option<KeyColumns> = dsl::api_keys
         .filter(dsl::name.eq(name))
         .select(COLUMNS)
@@ -115,10 +115,7 @@ pub fn revoke(conn: &mut SqliteConnection, name: &str) -> Result<KeyRecord, Core
         .map_err(db)
 }
 
-pub fn find_live(
-    conn: &mut SqliteConnection,
-    key_hash: &str,
-) -> Result<Option<KeyRecord>, CoreError> {
+pub fn find_live(conn: &mut Conn, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
     let found: Option<KeyColumns> = dsl::api_keys
         .filter(dsl::key_hash.eq(key_hash))
         .filter(dsl::revoked_at.is_null())
@@ -129,6 +126,6 @@ pub fn find_live(
     Ok(found.map(record))
 }
 
-pub fn count(conn: &mut SqliteConnection) -> Result<i64, CoreError> {
+pub fn count(conn: &mut Conn) -> Result<i64, CoreError> {
     dsl::api_keys.count().get_result(conn).map_err(db)
 }

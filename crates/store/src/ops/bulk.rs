@@ -2,12 +2,12 @@
 //! benchmarks. It trusts its input to be unique (it skips the per-row conflict checks the API
 //! path makes); the unique indexes still refuse a duplicate, rolling back the whole batch.
 
+use super::Conn;
 use contacts_core::validate::name_sort_key;
 use contacts_core::{CoreError, NewContact, Timestamp};
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
-use crate::contact_rows::attribute_rows;
+use super::contact_rows::attribute_rows;
 use crate::error::db;
 use crate::schema::{accounts, contact_attributes, contact_external_ids, contact_phones, contacts};
 
@@ -15,10 +15,7 @@ use crate::schema::{accounts, contact_attributes, contact_external_ids, contact_
 const CHUNK: usize = 1000;
 
 /// Creates accounts with these names; answers their ids in order.
-pub fn insert_accounts(
-    conn: &mut SqliteConnection,
-    names: &[String],
-) -> Result<Vec<i64>, CoreError> {
+pub fn insert_accounts(conn: &mut Conn, names: &[String]) -> Result<Vec<i64>, CoreError> {
     let now = Timestamp::now().to_text();
     let mut ids = Vec::with_capacity(names.len());
     for chunk in names.chunks(CHUNK) {
@@ -45,7 +42,7 @@ pub fn insert_accounts(
 
 /// Inserts contacts (with account ids already resolved by the caller) in one transaction.
 pub fn insert_contacts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     batch: Vec<(NewContact, Option<i64>)>,
 ) -> Result<usize, CoreError> {
     let now = Timestamp::now().to_text();

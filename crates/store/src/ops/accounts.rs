@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::Conn;
 use contacts_core::account::Address;
 use contacts_core::validate::join_name;
 use contacts_core::{
@@ -9,13 +10,17 @@ use contacts_core::{
     Entity, ExternalId, NewAccount, NewContact, Order, Timestamp,
 };
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 
-use crate::contacts;
+use super::contacts;
+use super::sql;
 use crate::error::db;
 use crate::schema::{account_external_ids, accounts, contacts as contacts_table};
-use crate::sqlite::sql;
 use crate::statement::Statement;
+
+diesel::define_sql_function! {
+    /// SQL's lower(), which both backends have.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -43,11 +48,8 @@ struct AccountRow {
 }
 
 /// The id of the account `key` names, if there is one.
-pub fn resolve_account(
-    conn: &mut SqliteConnection,
-    key: &AccountKey,
-) -> Result<Option<i64>, CoreError> {
-    let by_uid = |conn: &mut SqliteConnection, uid: &str| {
+pub fn resolve_account(conn: &mut Conn, key: &AccountKey) -> Result<Option<i64>, CoreError> {
+    let by_uid = |conn: &mut Conn, uid: &str| {
         accounts::table
             .filter(accounts::uid.eq(uid))
             .select(accounts::id)
@@ -55,7 +57,7 @@ pub fn resolve_account(
             .optional()
             .map_err(db)
     };
-    let by_external = |conn: &mut SqliteConnection, external: &str| {
+    let by_external = |conn: &mut Conn, external: &str| {
         account_external_ids::table
             .filter(account_external_ids::external_id.eq(external))
             .select(account_external_ids::account_id)
@@ -89,14 +91,14 @@ struct AccountExternalRow {
 }
 
 pub fn external_ids_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<ExternalId>>, CoreError> {
     let mut external: HashMap<i64, Vec<ExternalId>> = HashMap::new();
     let rows: Vec<AccountExternalRow> = Statement::new(format!(
         "SELECT account_id, external_id, label FROM account_external_ids \
          WHERE account_id IN {} ORDER BY account_id, position",
-        sql::VALUE_SET
+        sql::ID_SET
     ))
     .bind_ids(ids)
     .load(conn)
@@ -123,10 +125,7 @@ fn to_json_list(items: &[String]) -> String {
     serde_json::Value::from(items.to_vec()).to_string()
 }
 
-fn load_accounts(
-    conn: &mut SqliteConnection,
-    rows: Vec<AccountRow>,
-) -> Result<Vec<Account>, CoreError> {
+fn load_accounts(conn: &mut Conn, rows: Vec<AccountRow>) -> Result<Vec<Account>, CoreError> {
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
     let owner_ids: Vec<i64> = rows.iter().filter_map(|row| row.owner_contact_id).collect();
     let mut externals = external_ids_of(conn, &ids)?;
@@ -174,7 +173,7 @@ fn load_accounts(
         .collect())
 }
 
-fn load_account(conn: &mut SqliteConnection, id: i64) -> Result<Account, CoreError> {
+fn load_account(conn: &mut Conn, id: i64) -> Result<Account, CoreError> {
     let rows: Vec<AccountRow> = accounts::table
         .filter(accounts::id.eq(id))
         .select(AccountRow::as_select())
@@ -186,7 +185,7 @@ fn load_account(conn: &mut SqliteConnection, id: i64) -> Result<Account, CoreErr
 }
 
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     new: NewAccount,
     owner: Option<NewContact>,
 ) -> Result<(Account, Option<Contact>), CoreError> {
@@ -260,7 +259,7 @@ pub fn create(
     Ok((load_account(conn, id)?, owner))
 }
 
-pub fn get(conn: &mut SqliteConnection, key: &AccountKey) -> Result<Account, CoreError> {
+pub fn get(conn: &mut Conn, key: &AccountKey) -> Result<Account, CoreError> {
     let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
     load_account(conn, id)
 }
@@ -285,7 +284,7 @@ struct AccountUpdate {
 }
 
 pub fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     key: &AccountKey,
     changes: AccountChanges,
 ) -> Result<Account, CoreError> {
@@ -314,10 +313,7 @@ pub fn update(
     load_account(conn, id)
 }
 
-pub fn list(
-    conn: &mut SqliteConnection,
-    query: &AccountQuery,
-) -> Result<(Vec<Account>, u64), CoreError> {
+pub fn list(conn: &mut Conn, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
     // The same filters twice: once to count, once for the page.
     let filtered = || {
         let mut boxed = accounts::table.into_boxed();
@@ -338,7 +334,12 @@ pub fn list(
                     }
                 })
                 .collect();
-            boxed = boxed.filter(accounts::name.like(format!("%{escaped}%")).escape('\\'));
+            // lower() on both sides: LIKE ignores case on SQLite and not on PostgreSQL.
+            boxed = boxed.filter(
+                lower(accounts::name)
+                    .like(format!("%{}%", escaped.to_lowercase()))
+                    .escape('\\'),
+            );
         }
         if let Some(after_id) = query.after_id {
             boxed = boxed.filter(accounts::id.gt(after_id));

@@ -1,0 +1,174 @@
+//! The operations `contacts-core` declares, mapped onto the store's operations (src/ops) and
+//! its engine's reads and writes. Written once and compiled for each engine (sqlite/, postgres/):
+//! `Store` is that engine's store, `ops` its operations; the engine provides `reading`,
+//! `writing`, `ready`, and the memories every engine keeps (`cache`, `positions`,
+//! `revocations`, `observer`).
+//!
+//! A write's closure may run more than once (PostgreSQL retries a write that met another
+//! node's), so each takes its input by cloning it.
+
+use std::sync::Arc;
+
+use contacts_core::{
+    Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
+    CoreError, Directory, ImportOutcome, ImportRow, KeyRecord, KeysetPage, NewAccount, NewContact,
+    OffsetPage, RateLimit,
+};
+
+use super::ops::{accounts, contacts, import, keys, listing};
+use super::Store;
+
+impl Directory for Store {
+    fn ping(&self) -> Result<(), CoreError> {
+        self.ready()
+    }
+
+    fn create_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        read_only: bool,
+        rate_limit: Option<RateLimit>,
+    ) -> Result<KeyRecord, CoreError> {
+        let (name, key_hash) = (name.to_owned(), key_hash.to_owned());
+        self.writing(move |conn| keys::create(conn, &name, &key_hash, read_only, rate_limit))
+    }
+
+    fn list_keys(&self) -> Result<Vec<KeyRecord>, CoreError> {
+        self.reading(keys::list)
+    }
+
+    fn revoke_key(&self, name: &str) -> Result<KeyRecord, CoreError> {
+        let name = name.to_owned();
+        self.writing(move |conn| keys::revoke(conn, &name))
+    }
+
+    fn find_key(&self, key_hash: &str) -> Result<Option<KeyRecord>, CoreError> {
+        self.reading(|conn| keys::find_live(conn, key_hash))
+    }
+
+    fn count_keys(&self) -> Result<i64, CoreError> {
+        self.reading(keys::count)
+    }
+
+    fn count_live_contacts(&self) -> Result<u64, CoreError> {
+        self.reading(|conn| listing::list_state(conn).map(|state| state.live_count()))
+    }
+
+    fn key_revocations_seen(&self) -> Option<u64> {
+        self.revocations.seen()
+    }
+
+    fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
+        self.writing(move |conn| contacts::create(conn, contact.clone()))
+    }
+
+    fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
+        self.reading(|conn| contacts::get(conn, key))
+    }
+
+    fn remembered_contact(&self, key: &ContactKey) -> Option<Arc<Contact>> {
+        let found = self.cache.find(key);
+        self.observer.contact_cache(found.is_some());
+        found
+    }
+
+    fn get_contact_to_remember(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
+        let seen = self.cache.epoch();
+        let contact = Arc::new(self.reading(|conn| contacts::get(conn, key))?);
+        self.cache.remember(Arc::clone(&contact), seen);
+        Ok(contact)
+    }
+
+    fn update_contact(
+        &self,
+        key: &ContactKey,
+        changes: ContactChanges,
+    ) -> Result<Contact, CoreError> {
+        let key = key.clone();
+        self.writing(move |conn| contacts::update(conn, &key, changes.clone()))
+    }
+
+    fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
+        let key = key.clone();
+        self.writing(move |conn| contacts::delete(conn, &key))
+    }
+
+    fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError> {
+        let key = key.clone();
+        self.writing(move |conn| contacts::set_account_owner(conn, &key))
+    }
+
+    fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
+        self.reading(|conn| listing::by_offset(conn, page, &self.positions))
+    }
+
+    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
+        self.reading(|conn| listing::after(conn, page))
+    }
+
+    fn create_account(
+        &self,
+        account: NewAccount,
+        owner: Option<NewContact>,
+    ) -> Result<(Account, Option<Contact>), CoreError> {
+        self.writing(move |conn| accounts::create(conn, account.clone(), owner.clone()))
+    }
+
+    fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
+        self.reading(|conn| accounts::get(conn, key))
+    }
+
+    fn update_account(
+        &self,
+        key: &AccountKey,
+        changes: AccountChanges,
+    ) -> Result<Account, CoreError> {
+        let key = key.clone();
+        self.writing(move |conn| accounts::update(conn, &key, changes.clone()))
+    }
+
+    fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
+        self.reading(|conn| accounts::list(conn, query))
+    }
+
+    fn import(
+        &self,
+        source: &str,
+        rows: Vec<ImportRow>,
+        prune: bool,
+        dry_run: bool,
+    ) -> Result<ImportOutcome, CoreError> {
+        let source = source.to_owned();
+        self.writing(move |conn| import::run(conn, &source, rows.clone(), prune, dry_run))
+    }
+}
+
+/// What tests and tools read besides the operations.
+impl Store {
+    /// Emails waiting in the outbox, oldest first: (recipient, subject, body).
+    pub fn outbox(&self) -> Result<Vec<(String, String, String)>, CoreError> {
+        use crate::schema::outbox::dsl;
+        use diesel::prelude::*;
+        self.reading(|conn| {
+            dsl::outbox
+                .order(dsl::id.asc())
+                .select((dsl::recipient, dsl::subject, dsl::body))
+                .load(conn)
+                .map_err(CoreError::internal)
+        })
+    }
+
+    /// The stored password hash of a contact (tests check it is a hash, never the password).
+    pub fn password_hash(&self, contact_id: i64) -> Result<Option<String>, CoreError> {
+        use crate::schema::contacts::dsl;
+        use diesel::prelude::*;
+        self.reading(|conn| {
+            dsl::contacts
+                .find(contact_id)
+                .select(dsl::password_hash)
+                .first(conn)
+                .map_err(CoreError::internal)
+        })
+    }
+}

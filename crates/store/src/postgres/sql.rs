@@ -1,0 +1,58 @@
+//! SQL that only PostgreSQL speaks, under the same names as SQLite's (src/sqlite/sql.rs), so
+//! the portable operations (src/ops) read the same on both.
+
+use crate::statement::like_pattern;
+
+/// A bound JSON array of ids as a one-column set of `bigint`.
+pub const ID_SET: &str = "(SELECT value::bigint FROM jsonb_array_elements_text(CAST(? AS jsonb)))";
+
+/// A bound JSON array of texts as a one-column set.
+pub const TEXT_SET: &str = "(SELECT value FROM jsonb_array_elements_text(CAST(? AS jsonb)))";
+
+/// A bound JSON array of ids as a row source named `wanted` (column `value`, `bigint`).
+pub const WANTED_IDS: &str =
+    "(SELECT value::bigint AS value FROM jsonb_array_elements_text(CAST(? AS jsonb))) AS wanted";
+
+/// Live contacts whose names, email or phone contain `term`, through the pg_trgm index over
+/// `contact_search_text(…)` (migrations/postgres/…_search_and_counts). The index serves any
+/// term of three or more characters; a shorter one is `None`, for a plain contains per column.
+pub fn text_match(term: &str) -> Option<(&'static str, String)> {
+    (term.chars().count() >= 3).then(|| {
+        (
+            "contact_search_text(c.first_name, c.last_name, c.email, c.phone) LIKE ? ESCAPE '\\'",
+            like_pattern(&term.to_lowercase()),
+        )
+    })
+}
+
+/// `text_match` restricted to the (lowercased) email, through its own trigram index.
+pub fn email_match(term: &str) -> Option<(&'static str, String)> {
+    (term.chars().count() >= 3).then(|| {
+        (
+            "c.email_key LIKE ? ESCAPE '\\'",
+            like_pattern(&term.to_lowercase()),
+        )
+    })
+}
+
+/// A substring test that ignores case: PostgreSQL's ILIKE.
+pub fn contains_ignoring_case(column: &str, term: &str) -> (String, String) {
+    (format!("{column} ILIKE ? ESCAPE '\\'"), like_pattern(term))
+}
+
+/// The negation of `contains_ignoring_case`, true for NULL too.
+pub fn lacks_ignoring_case(column: &str, term: &str) -> (String, String) {
+    (
+        format!("({column} IS NULL OR {column} NOT ILIKE ? ESCAPE '\\')"),
+        like_pattern(term),
+    )
+}
+
+/// The channel every write tells as it commits, and every node listens on.
+pub const NOTIFY_CHANGE: &str = "NOTIFY contacts_gateway_changes";
+pub const LISTEN_CHANGES: &str = "LISTEN contacts_gateway_changes";
+
+/// The next transaction id to be given out: it moves with every write of any node, and with
+/// nothing that only reads.
+pub const NEXT_TRANSACTION_ID: &str =
+    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS n";

@@ -1,0 +1,32 @@
+//! The portable operations (src/ops), compiled for SQLite: written once, they name their
+//! connection `Conn` and ask `sql` for what only SQLite speaks.
+
+pub type Conn = diesel::sqlite::SqliteConnection;
+pub type Db = diesel::sqlite::Sqlite;
+pub use super::sql;
+
+/// Items that only mean something on this engine's SQL (tests of SQLite's query plans).
+macro_rules! sqlite_only {
+    ($($item:item)*) => {
+        $($item)*
+    };
+}
+
+#[path = "../ops/accounts.rs"]
+pub mod accounts;
+#[path = "../ops/bulk.rs"]
+pub mod bulk;
+#[path = "../ops/contact_rows.rs"]
+pub mod contact_rows;
+#[path = "../ops/contacts.rs"]
+pub mod contacts;
+#[path = "../ops/filter_sql.rs"]
+pub mod filter_sql;
+#[path = "../ops/import.rs"]
+pub mod import;
+#[path = "../ops/keys.rs"]
+pub mod keys;
+#[path = "../ops/listing.rs"]
+pub mod listing;
+#[path = "../ops/positions.rs"]
+pub mod positions;
