@@ -1,10 +1,13 @@
 //! End-to-end tests: the real `contacts-gateway` binary on a free port over a fresh database.
 
+#[path = "../../crates/store/tests/support/postgres.rs"]
+mod pg_cluster;
 mod server;
 
 mod cross;
 mod docs;
 mod foundation;
 mod hardening;
+mod nodes;
 mod operations;
 mod sync;

@@ -49,6 +49,10 @@ pub fn bootstrap(directory: &dyn Directory) -> Result<Option<ApiKey>, CoreError>
     if directory.count_keys()? > 0 {
         return Ok(None);
     }
-    let (key, _) = create(directory, "bootstrap", false)?;
-    Ok(Some(key))
+    match create(directory, "bootstrap", false) {
+        Ok((key, _)) => Ok(Some(key)),
+        // Another node sharing the database minted it first; it printed the key.
+        Err(CoreError::Conflict(contacts_core::Conflict::KeyNameTaken)) => Ok(None),
+        Err(err) => Err(err),
+    }
 }
