@@ -188,3 +188,80 @@ fn two_nodes_over_one_postgres_serve_each_others_writes() {
     assert_eq!(before["meta"]["total"], after["meta"]["total"]);
     assert_eq!(before["data"], after["data"]);
 }
+
+#[test]
+fn copy_moves_a_sqlite_directory_into_postgres_keeping_every_id_and_key() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let sqlite = Server::start(&[]);
+    let key = sqlite.bootstrap_key().expect("key");
+    let client = sqlite.request(
+        "POST",
+        "/api/clients",
+        Some(&key),
+        Some(&json!({"first_name": "Olive", "last_name": "Owner", "email": "olive@copy.example", "client_company_name": "Copy Co"})),
+    );
+    assert_eq!(client.status, 201, "{}", client.body);
+    let pylon = sqlite.request(
+        "POST",
+        "/contacts",
+        Some(&key),
+        Some(&json!({"name": "Pat Pylon", "email": "pat@copy.example",
+                     "custom_fields": [{"slug": "tags", "values": ["a", "b"]}],
+                     "external_ids": [{"external_id": "PX-1", "label": "crm"}]})),
+    );
+    assert_eq!(pylon.status, 200, "{}", pylon.body);
+    let before = sqlite
+        .request("GET", "/api/contacts?limit=100", Some(&key), None)
+        .body;
+    let kept = sqlite.stop().expect("the server's folder");
+    let dir = kept.path().to_path_buf();
+
+    let url = cluster.url();
+    let (status, stdout, stderr) = run_command(
+        &dir,
+        &[],
+        &["copy", "--from", "data/contacts.db", "--to", &url],
+    );
+    assert!(status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("contacts\t2"), "{stdout}");
+    let (status, _, stderr) = run_command(
+        &dir,
+        &[],
+        &["copy", "--from", "data/contacts.db", "--to", &url],
+    );
+    assert!(
+        !status.success() && stderr.contains("empty one"),
+        "{stderr}"
+    );
+
+    let postgres = Server::start(&[("CONTACTS__DATABASE__URL", url.as_str())]);
+    assert!(postgres.bootstrap_key().is_none(), "the keys came along");
+    let after = postgres
+        .request("GET", "/api/contacts?limit=100", Some(&key), None)
+        .body;
+    assert_eq!(before["data"], after["data"], "every contact, with its ids");
+    let uid = pylon.body["data"]["id"].as_str().expect("uid");
+    let shown = postgres.request("GET", &format!("/contacts/{uid}"), Some(&key), None);
+    assert_eq!(shown.body["data"], pylon.body["data"]);
+    let next = postgres.request(
+        "POST",
+        "/api/contacts",
+        Some(&key),
+        Some(&json!({"first_name": "Next", "last_name": "One", "email": "next@copy.example", "clientid": client.body["data"]["id"]})),
+    );
+    assert_eq!(next.status, 201, "{}", next.body);
+    let highest = before["data"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .filter_map(|contact| contact["id"].as_i64())
+        .max()
+        .expect("ids");
+    assert_eq!(
+        next.body["data"]["id"],
+        json!(highest + 1),
+        "Grow's ids go on"
+    );
+}

@@ -36,6 +36,15 @@ pub enum Command {
         /// The new backup file.
         file: PathBuf,
     },
+    /// Copy a SQLite directory into an empty PostgreSQL database, keeping every id and key.
+    Copy {
+        /// The SQLite file.
+        #[arg(long, value_name = "SQLITE_PATH")]
+        from: PathBuf,
+        /// The PostgreSQL database (`postgres://user@host/db`), migrated first.
+        #[arg(long, value_name = "POSTGRES_URL")]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

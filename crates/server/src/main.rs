@@ -43,6 +43,22 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             let store = open_store(&settings)?;
             import::run(store.as_directory(), &settings, &args)
         }
+        Command::Copy { from, to } => {
+            if !contacts_store::is_postgres_url(&to) {
+                return Err(CommandError::Usage(
+                    "--to must be a PostgreSQL URL (postgres://user@host/database)".into(),
+                ));
+            }
+            let report = contacts_store::copy_sqlite_to_postgres(&from.display().to_string(), &to)?;
+            for (table, rows) in &report.tables {
+                println!("{table}\t{rows}");
+            }
+            println!(
+                "copied {} into PostgreSQL, every id and key kept",
+                from.display()
+            );
+            Ok(())
+        }
         Command::Backup { file } => {
             if file.exists() {
                 return Err(CommandError::Usage(format!(

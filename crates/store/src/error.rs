@@ -18,6 +18,8 @@ pub enum StoreError {
     Writer(std::io::Error),
     #[error("the backup failed: {0}")]
     Backup(contacts_core::CoreError),
+    #[error("the copy failed, and nothing was written: {0}")]
+    Copy(contacts_core::CoreError),
     #[error("{0}")]
     Unsupported(String),
 }

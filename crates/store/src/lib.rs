@@ -11,6 +11,7 @@
 )]
 
 mod contact_cache;
+mod copy;
 mod error;
 pub mod postgres;
 mod revocations;
@@ -19,6 +20,7 @@ mod sqlite;
 mod statement;
 mod tx;
 
+pub use copy::CopyReport;
 pub use error::StoreError;
 pub use sqlite::backup::BackupReport;
 pub use sqlite::pool::{migrate_down_all, DbPool, PoolOptions, Synchronous};
@@ -117,4 +119,21 @@ impl Store {
             Store::Postgres(store) => store.password_hash(contact_id),
         }
     }
+}
+
+/// Copies the SQLite database at `from` into the empty PostgreSQL database at `to` (both
+/// migrated first), keeping every id and key.
+pub fn copy_sqlite_to_postgres(from: &str, to: &str) -> Result<CopyReport, StoreError> {
+    use diesel::Connection;
+    if !std::path::Path::new(from).is_file() {
+        return Err(StoreError::Unsupported(format!(
+            "there is no SQLite database at {from}"
+        )));
+    }
+    let source = SqliteStore::open(from, PoolOptions::default())?;
+    let mut from_conn = source.pool().get()?;
+    let mut to_conn = diesel::pg::PgConnection::establish(to)
+        .map_err(|err| StoreError::Unsupported(format!("cannot connect to PostgreSQL: {err}")))?;
+    postgres::migrate(&mut to_conn)?;
+    copy::sqlite_to_postgres(&mut from_conn, &mut to_conn).map_err(StoreError::Copy)
 }
