@@ -245,6 +245,75 @@ def stop(process):
         process.kill()
 
 
+class Postgres:
+    """A throw-away PostgreSQL cluster on a free loopback port (initdb as the postgres user when
+    run as root), for `--backend postgres`; stopped by `stop()`."""
+
+    def __init__(self, workdir):
+        root = "/usr/lib/postgresql"
+        versions = sorted(d for d in os.listdir(root) if os.path.exists(f"{root}/{d}/bin/pg_ctl")) if os.path.isdir(root) else []
+        if not versions:
+            raise SystemExit("--backend postgres needs PostgreSQL's server (apt-get install postgresql)")
+        self.bin = f"{root}/{versions[-1]}/bin"
+        self.dir = os.path.join(workdir, "pg")
+        os.makedirs(self.dir)
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            os.chmod(workdir, 0o755)
+            shutil.chown(self.dir, "postgres")
+        self.port = free_port()
+        self.run("initdb", "-D", f"{self.dir}/data", "-U", "postgres", "--auth=trust", "--encoding=UTF8")
+        self.run("pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "start",
+                 "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100")
+        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "contacts")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/contacts"
+
+    def run(self, program, *args):
+        command = [f"{self.bin}/{program}", *args]
+        if self.as_postgres:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, cwd=self.dir, check=True, capture_output=True, text=True)
+
+    def insert_rate(self, args):
+        """PostgreSQL's own single-row insert rate into `contacts` (the same indexes and
+        triggers), from as many clients as wrk has connections, by pgbench: the creates' limit
+        on this backend."""
+        script = os.path.join(self.dir, "insert.sql")
+        with open(script, "w") as f:
+            f.write("INSERT INTO contacts (uid, first_name, last_name, name_key, email, email_key, created_at, updated_at) "
+                    "SELECT u, 'Load', 'Test', 'load test', u || '@pgbench.example', u || '@pgbench.example', now()::text, now()::text "
+                    "FROM (SELECT gen_random_uuid()::text AS u) AS fresh;\n")
+        if self.as_postgres:
+            shutil.chown(script, "postgres")
+        out = self.run("pgbench", "-n", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-c", str(args.connections),
+                       "-j", str(args.threads), "-T", str(args.seconds), "-f", script, "contacts").stdout
+        tps = next(line for line in out.splitlines() if line.startswith("tps = "))
+        return float(tps.split()[2])
+
+    def stop(self):
+        try:
+            self.run("pg_ctl", "-D", f"{self.dir}/data", "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+
+
+def run_normal_creates(env, db, key, args, workdir, results):
+    """The creates again with synchronous=normal, side by side with the default (full): what
+    surviving power loss costs when group commit pays one sync per batch (SQLite only)."""
+    log("creates with synchronous=normal")
+    port = free_port()
+    gateway = start([os.path.join(RELEASE, "contacts-gateway")],
+                    {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}", "CONTACTS__DATABASE__SYNCHRONOUS": "normal"}, workdir)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + "/readyz")
+        for name, scenario in gateway_scenarios(db, key, args.contacts):
+            if scenario.get("kind") == "create":
+                results.append(measure(f"{name} (synchronous=normal)", base, {**scenario, "key": key}, args, workdir, gateway.pid))
+    finally:
+        stop(gateway)
+
+
 def run_peer(args, workdir):
     """json-server over the same 10 000 contacts: get by id, list page, create."""
     if shutil.which("npm") is None:
@@ -285,14 +354,19 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--out", default=os.path.join(ROOT, "target", "bench", "latest.json"))
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--out", default=None)
     args = parser.parse_args()
+    if args.out is None:
+        name = "latest.json" if args.backend == "sqlite" else f"latest-{args.backend}.json"
+        args.out = os.path.join(ROOT, "target", "bench", name)
 
     if not args.no_build:
         log("building release binaries")
         subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "contacts-gateway", "-p", "contacts-bench"], cwd=ROOT, check=True)
 
     workdir = tempfile.mkdtemp(prefix="contacts-bench-")
+    postgres = None
     try:
         db = os.path.join(workdir, "contacts.db")
         log(f"seeding {args.contacts} contacts")
@@ -300,6 +374,13 @@ def main():
         log(f"  seeded in {seed['seconds']:.1f} s ({seed['contacts_per_second']:.0f} contacts/s)")
         env = {"CONTACTS__DATABASE__URL": db, "RUST_LOG": "warn"}
         key = subprocess.run([os.path.join(RELEASE, "contacts-gateway"), "keys", "create", "--name", "bench"], env={**os.environ, **env}, cwd=workdir, capture_output=True, text=True, check=True).stdout.strip()
+        if args.backend == "postgres":
+            log("copying the seeded directory into a throw-away PostgreSQL cluster")
+            postgres = Postgres(workdir)
+            subprocess.run([os.path.join(RELEASE, "contacts-gateway"), "copy", "--from", db, "--to", postgres.url],
+                           cwd=workdir, capture_output=True, text=True, check=True)
+            postgres.run("psql", "-q", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres", "-d", "contacts", "-c", "VACUUM ANALYZE")
+            env = {"CONTACTS__DATABASE__URL": postgres.url, "CONTACTS__DATABASE__MAX_CONNECTIONS": "16", "RUST_LOG": "warn"}
         port = free_port()
         gateway = start([os.path.join(RELEASE, "contacts-gateway")], {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}"}, workdir)
         results = []
@@ -316,20 +397,14 @@ def main():
         finally:
             stop(gateway)
 
-        # The same creates with synchronous=normal, side by side with the default (full): what
-        # surviving power loss costs when group commit pays one sync per batch.
-        log("creates with synchronous=normal")
-        port = free_port()
-        gateway = start([os.path.join(RELEASE, "contacts-gateway")],
-                        {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}", "CONTACTS__DATABASE__SYNCHRONOUS": "normal"}, workdir)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_ready(base + "/readyz")
-            for name, scenario in gateway_scenarios(db, key, args.contacts):
-                if scenario.get("kind") == "create":
-                    results.append(measure(f"{name} (synchronous=normal)", base, {**scenario, "key": key}, args, workdir, gateway.pid))
-        finally:
-            stop(gateway)
+        if args.backend == "sqlite":
+            run_normal_creates(env, db, key, args, workdir, results)
+        pg_inserts = None
+        if postgres is not None:
+            pg_inserts = postgres.insert_rate(args)
+            log(f"  PostgreSQL single-row inserts (pgbench, {args.connections} clients): {pg_inserts:.0f}/s")
+            postgres.stop()
+            postgres = None
 
         log("limits")
         bare_port = free_port()
@@ -344,6 +419,8 @@ def main():
 
         peer = [] if args.no_peer else run_peer(args, workdir)
     finally:
+        if postgres is not None:
+            postgres.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
     peers = {p["scenario"]: p for p in peer}
@@ -361,7 +438,7 @@ def main():
     for result in results:
         name = result["scenario"]
         if "create" in name and "mix" not in name:
-            limit = raw["inserts_per_second"]
+            limit = pg_inserts if pg_inserts is not None else raw["inserts_per_second"]
         else:
             limit = bare_get["requests_per_second"]
         result["vs_limit"] = result["requests_per_second"] / limit if limit else None
@@ -369,11 +446,12 @@ def main():
         result["vs_peer"] = result["requests_per_second"] / match["requests_per_second"] if match and match["requests_per_second"] else None
 
     report = {
+        "backend": args.backend,
         "contacts": args.contacts,
         "seconds_per_scenario": args.seconds,
         "connections": args.connections,
         "seed": seed,
-        "limits": {"bare_actix": bare_get, "raw_sqlite": raw},
+        "limits": {"bare_actix": bare_get, "raw_sqlite": raw, "postgres_inserts_per_second": pg_inserts},
         "peer": peer,
         "scenarios": results,
         "gateway_peak_rss_mib": overall_peak,
@@ -383,7 +461,7 @@ def main():
     with open(args.out, "w") as f:
         json.dump(report, f, indent=2)
 
-    print(f"contacts-gateway benchmark: {args.contacts} contacts, {args.connections} connections, {args.seconds} s per scenario, {os.cpu_count()} cores")
+    print(f"contacts-gateway benchmark ({args.backend}): {args.contacts} contacts, {args.connections} connections, {args.seconds} s per scenario, {os.cpu_count()} cores")
     print(f"seeding: {seed['seconds']:.1f} s; limits: bare actix {bare_get['requests_per_second']:.0f} req/s, raw SQLite {raw['lookups_per_second']:.0f} look-ups/s and {raw['inserts_per_second']:.0f} inserts/s")
     header = f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'/limit':>7} {'/peer':>7}"
     print(header)

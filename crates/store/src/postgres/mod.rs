@@ -18,11 +18,18 @@ use crate::error::StoreError;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
-/// Applies every pending migration.
+/// Applies every pending migration, one node at a time: nodes starting together would
+/// otherwise race to create the same tables.
 pub fn migrate(conn: &mut PgConnection) -> Result<(), StoreError> {
-    conn.run_pending_migrations(MIGRATIONS)
+    use diesel::connection::SimpleConnection;
+    let locked = |err: diesel::result::Error| StoreError::Migration(err.to_string());
+    conn.batch_execute(sql::LOCK_MIGRATIONS).map_err(locked)?;
+    let migrated = conn
+        .run_pending_migrations(MIGRATIONS)
         .map(|_| ())
-        .map_err(|err| StoreError::Migration(err.to_string()))
+        .map_err(|err| StoreError::Migration(err.to_string()));
+    conn.batch_execute(sql::UNLOCK_MIGRATIONS).map_err(locked)?;
+    migrated
 }
 
 /// Reverts every migration (each `down.sql`), leaving an empty database.

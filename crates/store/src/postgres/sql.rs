@@ -56,3 +56,7 @@ pub const LISTEN_CHANGES: &str = "LISTEN contacts_gateway_changes";
 /// nothing that only reads.
 pub const NEXT_TRANSACTION_ID: &str =
     "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS n";
+
+/// A session lock that one node holds while it migrates (any fixed number serves as the key).
+pub const LOCK_MIGRATIONS: &str = "SELECT pg_advisory_lock(7171)";
+pub const UNLOCK_MIGRATIONS: &str = "SELECT pg_advisory_unlock(7171)";
