@@ -37,8 +37,17 @@ pub fn run_command(
     )
 }
 
+/// `CONTACTS_TEST_BACKEND=postgres` runs the servers of `Server::start` over a throw-away
+/// PostgreSQL cluster each (CI runs the cross-dialect and README tests so); the default is a
+/// SQLite file in the server's folder.
+pub fn on_postgres() -> bool {
+    std::env::var("CONTACTS_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
+}
+
 pub struct Server {
     child: Child,
+    /// The cluster behind this server, when it runs on PostgreSQL; stopped after the server.
+    _cluster: Option<crate::pg_cluster::Cluster>,
     pub base: String,
     /// The folder the server runs in; owned when the server made it.
     dir: Option<TempDir>,
@@ -54,8 +63,23 @@ pub struct Reply {
 }
 
 impl Server {
-    /// Starts the binary in a fresh folder with these extra environment variables.
+    /// Starts the binary in a fresh folder with these extra environment variables (over a
+    /// cluster of its own when the suite runs on PostgreSQL and `env` names no database).
     pub fn start(env: &[(&str, &str)]) -> Server {
+        let names_a_database = env
+            .iter()
+            .any(|(name, _)| *name == "CONTACTS__DATABASE__URL");
+        if on_postgres() && !names_a_database {
+            let cluster = crate::pg_cluster::Cluster::start().expect("PostgreSQL is installed");
+            let url = cluster.url();
+            let mut with_url = env.to_vec();
+            with_url.push(("CONTACTS__DATABASE__URL", url.as_str()));
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().to_path_buf();
+            let mut server = Self::launch(Some(dir), path, &with_url);
+            server._cluster = Some(cluster);
+            return server;
+        }
         Self::start_in(tempfile::tempdir().expect("temp dir"), env)
     }
 
@@ -103,6 +127,7 @@ impl Server {
         }
         let server = Server {
             child,
+            _cluster: None,
             base: format!("http://127.0.0.1:{port}"),
             dir,
             path,
