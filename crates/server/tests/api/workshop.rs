@@ -192,6 +192,21 @@ async fn create_validation_and_conflicts() {
             field_error("email", "has already been taken")
         )
     );
+    // A re-sync posts the same contact again: its external id and its email both collide,
+    // and the answer is the external id's 409, which upsert loops react to.
+    let reply = app
+        .post_json(
+            "/v1/contacts",
+            person("E-1", "Ann", "Lee", "ann@example.com"),
+        )
+        .await;
+    assert_eq!(
+        (reply.status, reply.body),
+        (
+            StatusCode::CONFLICT,
+            error("Contact with the same external_id already exists")
+        )
+    );
 }
 
 #[actix_web::test]

@@ -269,16 +269,18 @@ pub(crate) fn insert(conn: &mut Conn, new: NewContact) -> Result<i64, CoreError>
         Some(key) => Some(resolve_account(conn, key)?.ok_or(CoreError::UnknownAccount)?),
         None => None,
     };
-    let email_key = new.email.as_ref().map(|email| email.to_lowercase());
-    if let Some(email_key) = &email_key {
-        ensure_email_free(conn, email_key, None)?;
-    }
+    // External ids first: a sync that posts the same contact again must hear that the
+    // contact exists (Workshop's 409), even when its email collides too.
     let external_ids = dedup_by(new.external_ids, |id| id.external_id.clone());
     let wanted: Vec<String> = external_ids
         .iter()
         .map(|id| id.external_id.clone())
         .collect();
     ensure_external_ids_free(conn, &wanted, None)?;
+    let email_key = new.email.as_ref().map(|email| email.to_lowercase());
+    if let Some(email_key) = &email_key {
+        ensure_email_free(conn, email_key, None)?;
+    }
     let phones = dedup_by(new.phones, |phone| phone.clone());
     let primary_phone = new.primary_phone.or_else(|| phones.first().cloned());
     let now = Timestamp::now().to_text();
