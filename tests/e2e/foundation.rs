@@ -2,14 +2,16 @@
 
 use serde_json::json;
 
-use crate::server::{run_command, Server};
+use crate::server::{run_command, Server, Site};
 
 #[test]
 fn first_start_mints_a_key_serves_and_stops_gracefully() {
     let server = Server::start(&[]);
-    assert!(
+    let on_sqlite = server.site().is_some_and(Site::is_sqlite);
+    assert_eq!(
         server.path().join("data/contacts.db").is_file(),
-        "the default database is created"
+        on_sqlite,
+        "the default database is created, and no SQLite file beside PostgreSQL"
     );
     let key = server.bootstrap_key().expect("a bootstrap key is printed");
     assert!(contacts_core::auth::is_well_formed(&key), "{key}");
@@ -43,8 +45,8 @@ fn first_start_mints_a_key_serves_and_stops_gracefully() {
 }
 
 #[test]
-fn keys_from_the_command_line_on_a_brand_new_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn keys_from_the_command_line_on_a_brand_new_database() {
+    let dir = Site::new();
     let (status, stdout, _) = run_command(
         dir.path(),
         &[],
@@ -192,7 +194,7 @@ fn sigterm_lets_an_in_flight_request_finish() {
 
 #[test]
 fn a_busy_port_names_the_address_and_keeps_the_first_key_for_the_next_start() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = Site::new();
     let occupied = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
     let address = occupied.local_addr().expect("address").to_string();
     let (status, stdout, stderr) = run_command(
@@ -231,13 +233,19 @@ fn the_start_line_says_backend_database_address_source_and_mounts() {
         ("CONTACTS__DIALECTS__PYLON__ENABLED", "false"),
         ("CONTACTS__DIALECTS__WORKSHOP__PREFIX", "/ws"),
     ]);
-    let database = server.path().join("data/contacts.db");
+    let database = match server.site().and_then(Site::postgres_url) {
+        // The test cluster's URL has no password to hide.
+        Some(url) => format!("backend postgres, database {url}"),
+        None => format!(
+            "backend sqlite, database {} \
+             (the relative path data/contacts.db resolved against the working directory)",
+            server.path().join("data/contacts.db").display()
+        ),
+    };
     let address = server.base.trim_start_matches("http://").to_owned();
     let expected = format!(
-        "contacts-gateway listening on http://{address}; backend sqlite, database {} \
-         (the relative path data/contacts.db resolved against the working directory); \
-         sync source bamboohr; dialects: grow at /api, pylon off, workshop at /ws/v1",
-        database.display()
+        "contacts-gateway listening on http://{address}; {database}; \
+         sync source bamboohr; dialects: grow at /api, pylon off, workshop at /ws/v1"
     );
     // stdout is read on a thread of its own: give it a moment to catch up.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);

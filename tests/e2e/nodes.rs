@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::pg_cluster::Cluster;
-use crate::server::{run_command, Server};
+use crate::server::{run_command, Server, Site};
 
 /// Polls `check` until it holds or `limit` passes; answers how long it took.
 fn within(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
@@ -194,7 +194,7 @@ fn copy_moves_a_sqlite_directory_into_postgres_keeping_every_id_and_key() {
     let Some(cluster) = Cluster::start() else {
         return;
     };
-    let sqlite = Server::start(&[]);
+    let sqlite = Server::start_in(Site::sqlite(), &[]);
     let key = sqlite.bootstrap_key().expect("key");
     let client = sqlite.request(
         "POST",

@@ -1,7 +1,7 @@
 //! Running it like a service: Prometheus metrics after known requests, JSON log lines, metrics
 //! on an address of their own.
 
-use crate::server::{free_port, Server};
+use crate::server::{free_port, Server, Site};
 
 fn metrics_text(base: &str) -> String {
     ureq::get(&format!("{base}/metrics"))
@@ -135,7 +135,8 @@ fn a_backup_taken_under_writes_serves_every_write_acknowledged_before_it() {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
 
-    let server = Server::start(&[]);
+    // `backup` copies SQLite files; PostgreSQL's answer is the next test.
+    let server = Server::start_in(Site::sqlite(), &[]);
     let key = server.bootstrap_key().expect("key");
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
@@ -183,7 +184,7 @@ fn a_backup_taken_under_writes_serves_every_write_acknowledged_before_it() {
     );
 
     // A server on the copy serves every write acknowledged before the backup began.
-    let restored_dir = tempfile::tempdir().expect("temp dir");
+    let restored_dir = Site::sqlite();
     std::fs::create_dir_all(restored_dir.path().join("data")).expect("data dir");
     std::fs::copy(
         server.path().join("copy.db"),
@@ -204,6 +205,23 @@ fn a_backup_taken_under_writes_serves_every_write_acknowledged_before_it() {
             "{external_id} was acknowledged before the backup"
         );
     }
+}
+
+#[test]
+fn backup_on_postgresql_points_to_pg_dump_and_writes_nothing() {
+    let Some(site) = Site::postgres() else {
+        return;
+    };
+    let (status, stdout, stderr) =
+        crate::server::run_command(site.path(), &[], &["backup", "copy.db"]);
+    assert!(!status.success(), "{stdout}");
+    assert!(
+        stderr.contains(
+            "contacts-gateway backup copies SQLite files; back up PostgreSQL with pg_dump"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.path().join("copy.db").exists());
 }
 
 #[test]

@@ -37,20 +37,75 @@ pub fn run_command(
     )
 }
 
-/// `CONTACTS_TEST_BACKEND=postgres` runs the servers of `Server::start` over a throw-away
-/// PostgreSQL cluster each (CI runs the cross-dialect and README tests so); the default is a
-/// SQLite file in the server's folder.
+/// `CONTACTS_TEST_BACKEND=postgres` runs every `Site` over a throw-away PostgreSQL cluster of
+/// its own (CI runs the whole suite so, once per backend); the default is a SQLite file in the
+/// site's folder.
 pub fn on_postgres() -> bool {
     std::env::var("CONTACTS_TEST_BACKEND").is_ok_and(|backend| backend == "postgres")
 }
 
+/// A folder for the gateway to run in, and its database: a SQLite file inside the folder, or
+/// a cluster of its own named by the folder's `config/default.toml`, so the server and every
+/// command run in the folder (`keys`, `import`, `backup`) find the same database.
+pub struct Site {
+    dir: TempDir,
+    cluster: Option<crate::pg_cluster::Cluster>,
+}
+
+impl Site {
+    /// On the suite's backend.
+    pub fn new() -> Site {
+        if on_postgres() {
+            Site::postgres().expect("PostgreSQL is installed")
+        } else {
+            Site::sqlite()
+        }
+    }
+
+    /// On SQLite whatever the suite's backend (what only SQLite has: its file, `backup`).
+    pub fn sqlite() -> Site {
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+            cluster: None,
+        }
+    }
+
+    /// On a cluster of its own whatever the suite's backend; `None` (said on stderr) where
+    /// PostgreSQL is not installed.
+    pub fn postgres() -> Option<Site> {
+        let cluster = crate::pg_cluster::Cluster::start()?;
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("config")).expect("config dir");
+        std::fs::write(
+            dir.path().join("config/default.toml"),
+            format!("[database]\nurl = \"{}\"\n", cluster.url()),
+        )
+        .expect("config file");
+        Some(Site {
+            dir,
+            cluster: Some(cluster),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The PostgreSQL URL, when the site runs on PostgreSQL.
+    pub fn postgres_url(&self) -> Option<String> {
+        self.cluster.as_ref().map(crate::pg_cluster::Cluster::url)
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.cluster.is_none()
+    }
+}
+
 pub struct Server {
     child: Child,
-    /// The cluster behind this server, when it runs on PostgreSQL; stopped after the server.
-    _cluster: Option<crate::pg_cluster::Cluster>,
+    /// The folder and database, when the server made them; dropped after the server.
+    site: Option<Site>,
     pub base: String,
-    /// The folder the server runs in; owned when the server made it.
-    dir: Option<TempDir>,
     path: PathBuf,
     pub stdout: Arc<Mutex<Vec<String>>>,
     pub stderr: Arc<Mutex<String>>,
@@ -63,29 +118,23 @@ pub struct Reply {
 }
 
 impl Server {
-    /// Starts the binary in a fresh folder with these extra environment variables (over a
-    /// cluster of its own when the suite runs on PostgreSQL and `env` names no database).
+    /// Starts the binary on a fresh site of the suite's backend, with these extra environment
+    /// variables (in a bare folder when they name a database of their own).
     pub fn start(env: &[(&str, &str)]) -> Server {
         let names_a_database = env
             .iter()
             .any(|(name, _)| *name == "CONTACTS__DATABASE__URL");
-        if on_postgres() && !names_a_database {
-            let cluster = crate::pg_cluster::Cluster::start().expect("PostgreSQL is installed");
-            let url = cluster.url();
-            let mut with_url = env.to_vec();
-            with_url.push(("CONTACTS__DATABASE__URL", url.as_str()));
-            let dir = tempfile::tempdir().expect("temp dir");
-            let path = dir.path().to_path_buf();
-            let mut server = Self::launch(Some(dir), path, &with_url);
-            server._cluster = Some(cluster);
-            return server;
-        }
-        Self::start_in(tempfile::tempdir().expect("temp dir"), env)
+        let site = if names_a_database {
+            Site::sqlite()
+        } else {
+            Site::new()
+        };
+        Self::start_in(site, env)
     }
 
-    pub fn start_in(dir: TempDir, env: &[(&str, &str)]) -> Server {
-        let path = dir.path().to_path_buf();
-        Self::launch(Some(dir), path, env)
+    pub fn start_in(site: Site, env: &[(&str, &str)]) -> Server {
+        let path = site.path().to_path_buf();
+        Self::launch(Some(site), path, env)
     }
 
     /// Starts the binary in a folder another server used (its database and all).
@@ -93,7 +142,7 @@ impl Server {
         Self::launch(None, path.to_path_buf(), env)
     }
 
-    fn launch(dir: Option<TempDir>, path: PathBuf, env: &[(&str, &str)]) -> Server {
+    fn launch(site: Option<Site>, path: PathBuf, env: &[(&str, &str)]) -> Server {
         let port = free_port();
         let mut child = Command::new(BINARY)
             .current_dir(&path)
@@ -127,9 +176,8 @@ impl Server {
         }
         let server = Server {
             child,
-            _cluster: None,
+            site,
             base: format!("http://127.0.0.1:{port}"),
-            dir,
             path,
             stdout,
             stderr,
@@ -198,11 +246,16 @@ impl Server {
         }
     }
 
-    /// Stops the process and hands back its folder, so another server can use the database.
-    pub fn stop(mut self) -> Option<TempDir> {
+    /// The site the server made, if it made one.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// Stops the process and hands back its site, so another server can use the database.
+    pub fn stop(mut self) -> Option<Site> {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        self.dir.take()
+        self.site.take()
     }
 
     /// Sends SIGTERM without waiting.

@@ -28,7 +28,7 @@ pub use sqlite::store::Store as SqliteStore;
 
 use std::sync::Arc;
 
-use contacts_core::{CoreError, Directory, Order, SortKey, StoreObserver};
+use contacts_core::{CoreError, Directory, NewContact, Order, SortKey, StoreObserver};
 
 pub use postgres::Store as PostgresStore;
 
@@ -89,6 +89,26 @@ impl Store {
         match self {
             Store::Sqlite(store) => store.warm_list_positions(orders),
             Store::Postgres(store) => store.warm_list_positions(orders),
+        }
+    }
+
+    /// Bulk path: creates accounts with these names, answering their ids in order.
+    pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
+        match self {
+            Store::Sqlite(store) => store.bulk_insert_accounts(names),
+            Store::Postgres(store) => store.bulk_insert_accounts(names),
+        }
+    }
+
+    /// Bulk path: inserts contacts, each with its account id, in one transaction (see the
+    /// engines' own).
+    pub fn bulk_insert_contacts(
+        &self,
+        batch: Vec<(NewContact, Option<i64>)>,
+    ) -> Result<usize, CoreError> {
+        match self {
+            Store::Sqlite(store) => store.bulk_insert_contacts(batch),
+            Store::Postgres(store) => store.bulk_insert_contacts(batch),
         }
     }
 

@@ -1,6 +1,12 @@
 //! Contacts answered from memory are never staler than the database allows: a write through
 //! this store forgets them before it is answered, including writes to another row that shows in
-//! the contact (its account's name), and a write by another process is seen at the next look.
+//! the contact (its account's name), and a write by another process (or node) is seen at the
+//! next look. On either backend (support/database.rs).
+
+#[path = "support/database.rs"]
+mod database;
+#[path = "support/postgres.rs"]
+mod pg_cluster;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,17 +15,7 @@ use contacts_core::{
     AccountChanges, AccountKey, Contact, ContactChanges, ContactKey, CoreError, Directory, Entity,
     ExternalId, NewAccount, NewContact,
 };
-use contacts_store::{PoolOptions, SqliteStore};
-
-fn open(url: &str) -> SqliteStore {
-    SqliteStore::open(url, PoolOptions::default()).expect("opens")
-}
-
-fn temp_url() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = dir.path().join("contacts.db").display().to_string();
-    (dir, url)
-}
+use database::TestDatabase;
 
 fn renamed(first_name: &str) -> ContactChanges {
     ContactChanges {
@@ -29,7 +25,7 @@ fn renamed(first_name: &str) -> ContactChanges {
 }
 
 /// Reads the contact once so that it is remembered, and checks it is.
-fn read_into_memory(store: &SqliteStore, id: i64) -> Arc<Contact> {
+fn read_into_memory(store: &dyn Directory, id: i64) -> Arc<Contact> {
     let read = store
         .get_contact_to_remember(&ContactKey::Id(id))
         .expect("reads");
@@ -46,14 +42,15 @@ fn read_into_memory(store: &SqliteStore, id: i64) -> Arc<Contact> {
 
 #[test]
 fn a_write_through_the_store_forgets_before_it_is_answered() {
-    let (_dir, url) = temp_url();
-    let store = open(&url);
+    let database = TestDatabase::new();
+    let opened = database.open();
+    let store = opened.as_directory();
     let id = store
         .create_contact(NewContact::named("Ada", "Lovelace"))
         .expect("creates")
         .id;
 
-    read_into_memory(&store, id);
+    read_into_memory(store, id);
     store
         .update_contact(&ContactKey::Id(id), renamed("Augusta"))
         .expect("updates");
@@ -63,7 +60,7 @@ fn a_write_through_the_store_forgets_before_it_is_answered() {
         .expect("reads");
     assert_eq!(read.first_name, "Augusta");
 
-    read_into_memory(&store, id);
+    read_into_memory(store, id);
     store.delete_contact(&ContactKey::Id(id)).expect("deletes");
     assert_eq!(
         store.get_contact_to_remember(&ContactKey::Id(id)).err(),
@@ -73,8 +70,9 @@ fn a_write_through_the_store_forgets_before_it_is_answered() {
 
 #[test]
 fn renaming_the_account_forgets_its_contacts() {
-    let (_dir, url) = temp_url();
-    let store = open(&url);
+    let database = TestDatabase::new();
+    let opened = database.open();
+    let store = opened.as_directory();
     let account = NewAccount {
         name: "Analytical Engines".into(),
         ..NewAccount::default()
@@ -86,7 +84,7 @@ fn renaming_the_account_forgets_its_contacts() {
     };
     let id = store.create_contact(contact).expect("creates").id;
 
-    let before = read_into_memory(&store, id);
+    let before = read_into_memory(store, id);
     assert_eq!(
         before.account.as_ref().map(|a| a.name.as_str()),
         Some("Analytical Engines")
@@ -109,17 +107,19 @@ fn renaming_the_account_forgets_its_contacts() {
 
 #[test]
 fn a_write_by_another_process_is_seen_at_the_next_look() {
-    let (_dir, url) = temp_url();
-    let here = open(&url);
-    // Another store on the same file has its own pool, writer and memory: another process.
-    let elsewhere = open(&url);
+    let database = TestDatabase::new();
+    let here = database.open();
+    let here = here.as_directory();
+    // Another store on the same database has its own pool, writer and memory: another process.
+    let elsewhere = database.open();
+    let elsewhere = elsewhere.as_directory();
     let id = here
         .create_contact(NewContact::named("Ada", "Lovelace"))
         .expect("creates")
         .id;
     // Let the watcher take its first look, which forgets everything once.
     std::thread::sleep(Duration::from_millis(100));
-    read_into_memory(&here, id);
+    read_into_memory(here, id);
 
     elsewhere
         .update_contact(&ContactKey::Id(id), renamed("Augusta"))
@@ -140,8 +140,9 @@ fn a_write_by_another_process_is_seen_at_the_next_look() {
 
 #[test]
 fn external_id_look_ups_always_ask_the_database() {
-    let (_dir, url) = temp_url();
-    let store = open(&url);
+    let database = TestDatabase::new();
+    let opened = database.open();
+    let store = opened.as_directory();
     let contact = NewContact {
         external_ids: vec![ExternalId {
             external_id: "emp-1".into(),
@@ -150,7 +151,7 @@ fn external_id_look_ups_always_ask_the_database() {
         ..NewContact::named("Ada", "Lovelace")
     };
     let id = store.create_contact(contact).expect("creates").id;
-    read_into_memory(&store, id);
+    read_into_memory(store, id);
     let external = ContactKey::External {
         external_id: "emp-1".into(),
         only_source: None,

@@ -1,17 +1,23 @@
 //! Deep page/limit pages, which start from remembered list positions, answer exactly what a
 //! plain OFFSET over the list answers: in every sort and order, after deletes, and after a
-//! change made through another connection pool (another process, such as an import).
+//! change made through another connection pool (another process, such as an import, or
+//! another node). On either backend (support/database.rs).
+
+#[path = "support/database.rs"]
+mod database;
+#[path = "support/postgres.rs"]
+mod pg_cluster;
 
 use contacts_core::{
-    ContactKey, Directory, FilterField, FilterNode, NewContact, OffsetPage, Operator, Order,
-    SortKey,
+    ContactKey, FilterField, FilterNode, NewContact, OffsetPage, Operator, Order, SortKey,
 };
-use contacts_store::{PoolOptions, SqliteStore};
+use contacts_store::Store;
+use database::TestDatabase;
 
 const CONTACTS: u64 = 3_000;
 
-fn seeded(url: &str) -> SqliteStore {
-    let store = SqliteStore::open(url, PoolOptions::default()).expect("opens");
+fn seeded(database: &TestDatabase) -> Store {
+    let store = database.open();
     // Names repeat, so the name orders lean on the id to break ties.
     let batch = (0..CONTACTS)
         .map(|n| {
@@ -33,18 +39,21 @@ fn page(sort: SortKey, order: Order, offset: u64, filter: Option<FilterNode>) ->
     }
 }
 
-fn ids(store: &SqliteStore, page: &OffsetPage) -> (Vec<i64>, u64) {
-    let (contacts, total) = store.list_contacts_by_offset(page).expect("page");
+fn ids(store: &Store, page: &OffsetPage) -> (Vec<i64>, u64) {
+    let (contacts, total) = store
+        .as_directory()
+        .list_contacts_by_offset(page)
+        .expect("page");
     (contacts.into_iter().map(|c| c.id).collect(), total)
 }
 
 /// The same page through a filter that matches every live contact: the plain OFFSET path.
-fn plain_ids(store: &SqliteStore, sort: SortKey, order: Order, offset: u64) -> (Vec<i64>, u64) {
+fn plain_ids(store: &Store, sort: SortKey, order: Order, offset: u64) -> (Vec<i64>, u64) {
     let everyone = FilterNode::test(FilterField::Status, Operator::Equals, vec!["active".into()]);
     ids(store, &page(sort, order, offset, Some(everyone)))
 }
 
-fn assert_pages_agree(store: &SqliteStore, offsets: &[u64]) {
+fn assert_pages_agree(store: &Store, offsets: &[u64]) {
     for sort in [
         SortKey::Id,
         SortKey::Name,
@@ -63,9 +72,8 @@ fn assert_pages_agree(store: &SqliteStore, offsets: &[u64]) {
 
 #[test]
 fn deep_pages_match_a_plain_offset_through_changes() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = dir.path().join("contacts.db").display().to_string();
-    let store = seeded(&url);
+    let database = TestDatabase::new();
+    let store = seeded(&database);
     let offsets = [0, 1023, 1024, 1025, 2047, 2048, 2990, 2999, 3000, 5000];
     assert_pages_agree(&store, &offsets);
     let (first, total) = ids(&store, &page(SortKey::Id, Order::Asc, 2048, None));
@@ -74,7 +82,10 @@ fn deep_pages_match_a_plain_offset_through_changes() {
 
     // Deleting rows before a remembered position moves every later row up.
     for id in [3, 700, 1500] {
-        store.delete_contact(&ContactKey::Id(id)).expect("deletes");
+        store
+            .as_directory()
+            .delete_contact(&ContactKey::Id(id))
+            .expect("deletes");
     }
     assert_pages_agree(&store, &offsets);
     let (after_deletes, total) = ids(&store, &page(SortKey::Id, Order::Asc, 2048, None));
@@ -82,9 +93,10 @@ fn deep_pages_match_a_plain_offset_through_changes() {
     assert_eq!(after_deletes.first(), Some(&2052));
 
     // A change through another pool (as `contacts-gateway import` makes) is seen as well.
-    let other_process = SqliteStore::open(&url, PoolOptions::default()).expect("opens again");
+    let other_process = database.open();
     for id in [10, 20] {
         other_process
+            .as_directory()
             .delete_contact(&ContactKey::Id(id))
             .expect("deletes");
     }
@@ -96,8 +108,8 @@ fn deep_pages_match_a_plain_offset_through_changes() {
 
 #[test]
 fn positions_read_ahead_are_current_until_a_write() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = seeded(&dir.path().join("contacts.db").display().to_string());
+    let database = TestDatabase::new();
+    let store = seeded(&database);
     let by_first_name = (SortKey::FirstName, Order::Asc);
     assert_eq!(store.warm_list_positions(&[by_first_name]), Ok(true));
     // A sort whose column can be null has no positions to read.
@@ -112,6 +124,7 @@ fn positions_read_ahead_are_current_until_a_write() {
     );
     // A write makes them stale; within a second of the last read they are not read again.
     store
+        .as_directory()
         .create_contact(NewContact::named("Ada", "Lovelace"))
         .expect("creates");
     assert_eq!(store.warm_list_positions(&[by_first_name]), Ok(false));

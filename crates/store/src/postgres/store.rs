@@ -4,16 +4,19 @@
 //! node remembers (contacts, list positions, keys) it forgets on its own writes at once and on
 //! other nodes' writes when the listener hears of them (listen.rs).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use contacts_core::{CoreError, Order, SortKey, StoreObserver, Unavailable, Unobserved};
+use contacts_core::{
+    CoreError, NewContact, Order, SortKey, StoreObserver, Unavailable, Unobserved,
+};
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 use diesel::Connection;
 
-use super::ops::{listing, positions};
+use super::ops::{bulk, listing, positions};
 use super::{listen, sql};
 use crate::contact_cache::ContactCache;
 use crate::error::StoreError;
@@ -33,6 +36,10 @@ pub struct Store {
     pub(crate) cache: Arc<ContactCache>,
     pub(crate) observer: Arc<dyn StoreObserver>,
     pub(crate) revocations: Arc<KeyRevocations>,
+    /// Writes waiting for a connection now, bounded by `max_queued_writes` like the SQLite
+    /// writer's queue: past it a write is refused at once rather than queued behind the rest.
+    waiting_writes: Arc<AtomicUsize>,
+    max_queued_writes: usize,
 }
 
 impl std::fmt::Debug for Store {
@@ -70,6 +77,8 @@ impl Store {
             cache,
             observer,
             revocations,
+            waiting_writes: Arc::default(),
+            max_queued_writes: options.max_queued_writes.max(1),
         })
     }
 
@@ -98,7 +107,7 @@ impl Store {
         &self,
         work: impl Fn(&mut PgConnection) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let mut conn = self.conn()?;
+        let mut conn = self.write_connection()?;
         let mut attempt = 1;
         let outcome = loop {
             let outcome = conn
@@ -119,6 +128,35 @@ impl Store {
         self.cache.forget_all();
         self.observer.write_batch(1);
         outcome
+    }
+
+    /// Bulk path: creates accounts with these names, answering their ids in order.
+    pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
+        self.writing(|conn| bulk::insert_accounts(conn, names))
+    }
+
+    /// Bulk path: inserts contacts, each with its account id, in one transaction. The input must
+    /// be free of duplicate emails and external ids (a duplicate rolls the batch back).
+    pub fn bulk_insert_contacts(
+        &self,
+        batch: Vec<(NewContact, Option<i64>)>,
+    ) -> Result<usize, CoreError> {
+        // Cloned per attempt: a write that met another node's is run again from the start.
+        self.writing(|conn| bulk::insert_contacts(conn, batch.clone()))
+    }
+
+    /// A connection for a write, unless `max_queued_writes` writes already wait for one.
+    fn write_connection(
+        &self,
+    ) -> Result<PooledConnection<ConnectionManager<PgConnection>>, CoreError> {
+        let waiting = self.waiting_writes.fetch_add(1, Ordering::AcqRel);
+        let conn = if waiting >= self.max_queued_writes {
+            Err(CoreError::Unavailable(Unavailable::WritersQueued))
+        } else {
+            self.conn()
+        };
+        self.waiting_writes.fetch_sub(1, Ordering::AcqRel);
+        conn
     }
 
     /// The database answers.
