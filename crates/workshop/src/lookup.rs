@@ -10,26 +10,29 @@ use crate::error::WorkshopError;
 
 const MUST_BE_BOOLEAN: &str = "must be a boolean";
 
-/// The versions the gateway speaks; the newest is the default.
-const VERSIONS: [&str; 3] = ["1.0", "1.1", "1.2"];
-
-/// Whether lists use the 1.0 wording (`"object": "list"`).
+/// Whether lists use the 1.0 wording (`"object": "list"`). The gateway speaks 1.0, 1.1 and 1.2
+/// (the default). Minor versions only add, so a newer minor (`1.3`) is answered as 1.2; another major (`2.0`) or a value
+/// that is not `MAJOR.MINOR` is refused.
 pub fn speaks_1_0(req: &HttpRequest) -> Result<bool, WorkshopError> {
     let Some(value) = req.headers().get("workshop-version") else {
         return Ok(false);
     };
     let text = value.to_str().unwrap_or("").trim();
-    if VERSIONS.contains(&text) {
-        Ok(text == "1.0")
-    } else {
-        Err(WorkshopError::UnknownVersion(
+    match text.split_once('.') {
+        Some(("1", minor)) if is_number(minor) => Ok(minor.trim_start_matches('0').is_empty()),
+        _ => Err(WorkshopError::UnknownVersion(
             text.chars().take(20).collect(),
-        ))
+        )),
     }
 }
 
-/// The `external` flag: a bare `?external`, `?external=true|false|1|0`, or a JSON boolean in
-/// the body. Anything else is a 422.
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.len() <= 9 && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// The `external` flag: a bare `?external`, or `true/false`, `1/0`, `yes/no`, `on/off` in any
+/// letter case, in the query or the body (where a JSON boolean also serves). Python's
+/// `requests` sends `external=True`. Anything else is a 422.
 pub fn external_flag(req: &HttpRequest, body: &Fields) -> Result<bool, WorkshopError> {
     let from_query = match query_pairs(req)
         .into_iter()
@@ -37,18 +40,28 @@ pub fn external_flag(req: &HttpRequest, body: &Fields) -> Result<bool, WorkshopE
         .find(|(key, _)| key == "external")
     {
         None => None,
-        Some((_, value)) => match value.as_str() {
-            "" | "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => return Err(WorkshopError::field("external", MUST_BE_BOOLEAN)),
-        },
+        Some((_, value)) if value.is_empty() => Some(true),
+        Some((_, value)) => Some(spelled_boolean(&value)?),
     };
     let from_body = match body.get("external") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(flag)) => Some(*flag),
+        Some(Value::String(text)) => Some(spelled_boolean(text)?),
         Some(_) => return Err(WorkshopError::field("external", MUST_BE_BOOLEAN)),
     };
     Ok(from_query.or(from_body).unwrap_or(false))
+}
+
+fn spelled_boolean(text: &str) -> Result<bool, WorkshopError> {
+    const TRUE: [&str; 4] = ["true", "1", "yes", "on"];
+    const FALSE: [&str; 4] = ["false", "0", "no", "off"];
+    if TRUE.iter().any(|word| word.eq_ignore_ascii_case(text)) {
+        Ok(true)
+    } else if FALSE.iter().any(|word| word.eq_ignore_ascii_case(text)) {
+        Ok(false)
+    } else {
+        Err(WorkshopError::field("external", MUST_BE_BOOLEAN))
+    }
 }
 
 /// The contact the path names. External look-ups find only contacts the API synced, and none

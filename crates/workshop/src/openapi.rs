@@ -95,18 +95,6 @@ fn attributes_schema() -> Object {
         .build()
 }
 
-/// The versions the `Workshop-Version` header may name.
-#[allow(dead_code)]
-#[derive(ToSchema)]
-pub enum WorkshopVersion {
-    #[schema(rename = "1.0")]
-    V1_0,
-    #[schema(rename = "1.1")]
-    V1_1,
-    #[schema(rename = "1.2")]
-    V1_2,
-}
-
 #[derive(OpenApi)]
 #[openapi(
     info(title = "contacts-gateway: Workshop v1 contacts", description = "Workshop's /v1/contacts API over the gateway's store."),
@@ -117,7 +105,7 @@ pub enum WorkshopVersion {
         crate::contacts::update,
         crate::contacts::delete,
     ),
-    components(schemas(WorkshopVersion, ContactSummary, ContactDetails, ContactPage, Message, Urls, ErrorBody, FieldErrorBody, CreateContact, UpdateContact)),
+    components(schemas(ContactSummary, ContactDetails, ContactPage, Message, Urls, ErrorBody, FieldErrorBody, CreateContact, UpdateContact)),
     modifiers(&BearerKey),
     security(("bearer" = [])),
 )]

@@ -66,7 +66,15 @@ async fn create_then_retrieve_the_full_object() {
             "urls": {"details": format!("/v1/contacts/{id}")},
         })
     );
-    for external in ["?external", "?external=true", "?external=1"] {
+    // Any letter case of true/1/yes/on: Python's requests sends `external=True`.
+    for external in [
+        "?external",
+        "?external=true",
+        "?external=1",
+        "?external=True",
+        "?external=YES",
+        "?external=on",
+    ] {
         let reply = app.get(&format!("/v1/contacts/ABC-123{external}")).await;
         assert_eq!(
             (reply.status, &reply.body["id"]),
@@ -82,7 +90,14 @@ async fn create_then_retrieve_the_full_object() {
         )
         .await;
     assert_eq!(by_body.body["id"], json!(id));
-    for not_external in ["?external=false", "?external=0", ""] {
+    for not_external in [
+        "?external=false",
+        "?external=0",
+        "?external=False",
+        "?external=no",
+        "?external=OFF",
+        "",
+    ] {
         let reply = app
             .get(&format!("/v1/contacts/ABC-123{not_external}"))
             .await;
@@ -94,7 +109,12 @@ async fn create_then_retrieve_the_full_object() {
             )
         );
     }
-    for bad in ["?external=yes", "?external=2"] {
+    for bad in [
+        "?external=2",
+        "?external=yess",
+        "?external=y",
+        "?external=tru%C3%A9",
+    ] {
         let reply = app.get(&format!("/v1/contacts/ABC-123{bad}")).await;
         assert_eq!(
             (reply.status, reply.body),
@@ -108,16 +128,31 @@ async fn create_then_retrieve_the_full_object() {
         .call(
             TestRequest::get()
                 .uri("/v1/contacts/ABC-123")
-                .set_json(json!({"external": "true"})),
+                .set_json(json!({"external": "Yes"})),
         )
         .await;
     assert_eq!(
-        (reply.status, reply.body),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            field_error("external", "must be a boolean")
-        )
+        (reply.status, &reply.body["id"]),
+        (StatusCode::OK, &json!(id)),
+        "the same spellings in the body"
     );
+    for bad in [json!({"external": "maybe"}), json!({"external": 1})] {
+        let reply = app
+            .call(
+                TestRequest::get()
+                    .uri("/v1/contacts/ABC-123")
+                    .set_json(bad.clone()),
+            )
+            .await;
+        assert_eq!(
+            (reply.status, reply.body),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                field_error("external", "must be a boolean")
+            ),
+            "{bad}"
+        );
+    }
 }
 
 #[actix_web::test]
@@ -495,12 +530,28 @@ async fn workshop_version_names_the_list_object() {
     assert_eq!(app.call(versioned("1.1")).await.body["object"], "array");
     assert_eq!(app.call(versioned("1.2")).await.body["object"], "array");
     assert_eq!(app.get("/v1/contacts").await.body["object"], "array");
-    let reply = app.call(versioned("9.9")).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert_eq!(
-        reply.body,
-        error("Unsupported Workshop-Version \"9.9\". Supported versions: 1.0, 1.1, 1.2.")
-    );
+    // Minor versions only add: a newer minor is answered as the newest known, 1.2.
+    for newer in ["1.3", "1.10", "1.00"] {
+        let reply = app.call(versioned(newer)).await;
+        let expected = if newer == "1.00" { "list" } else { "array" };
+        assert_eq!(
+            (reply.status, &reply.body["object"]),
+            (StatusCode::OK, &json!(expected)),
+            "{newer}"
+        );
+    }
+    for refused in ["9.9", "2.0", "1", "1.", "v1.2", "1.2.3", "one"] {
+        let reply = app.call(versioned(refused)).await;
+        assert_eq!(
+            (reply.status, reply.body),
+            (
+                StatusCode::BAD_REQUEST,
+                error(&format!(
+                    "Unsupported Workshop-Version \"{refused}\". Supported versions: 1.0, 1.1, 1.2."
+                ))
+            )
+        );
+    }
 }
 
 #[actix_web::test]
@@ -637,14 +688,19 @@ async fn when_the_api_is_not_the_sync_source_writes_are_refused_everywhere() {
         app.get(&format!("/contacts/{}", contact.uid)).await.status,
         StatusCode::OK
     );
-    let reply = app.get("/v1/contacts/CSV-1?external").await;
-    assert_eq!(
-        (reply.status, reply.body),
-        (
-            StatusCode::NOT_FOUND,
-            error("Contact with the given ID was not found.")
-        )
-    );
+    for spelling in ["", "=true", "=True", "=1", "=yes", "=ON"] {
+        let reply = app
+            .get(&format!("/v1/contacts/CSV-1?external{spelling}"))
+            .await;
+        assert_eq!(
+            (reply.status, reply.body),
+            (
+                StatusCode::NOT_FOUND,
+                error("Contact with the given ID was not found.")
+            ),
+            "external{spelling}"
+        );
+    }
 }
 
 #[actix_web::test]
