@@ -356,6 +356,8 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run only the gateway scenarios whose names contain TEXT (repeatable); for iterating on one")
     args = parser.parse_args()
     if args.out is None:
         name = "latest.json" if args.backend == "sqlite" else f"latest-{args.backend}.json"
@@ -389,6 +391,8 @@ def main():
             wait_ready(base + "/readyz")
             log("gateway scenarios")
             for name, scenario in gateway_scenarios(db, key, args.contacts):
+                if args.only and not any(text in name for text in args.only):
+                    continue
                 if "search" in scenario:
                     results.append(run_search(base, scenario["search"], key, args, workdir, gateway.pid, name))
                 else:

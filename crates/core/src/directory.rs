@@ -61,9 +61,12 @@ pub trait Directory: Send + Sync + 'static {
     /// Makes the contact its account's only owner.
     fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError>;
     /// A page by offset and the total number of matches.
-    fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError>;
+    fn list_contacts_by_offset(
+        &self,
+        page: &OffsetPage,
+    ) -> Result<(Vec<Arc<Contact>>, u64), CoreError>;
     /// Up to `page.limit` contacts after the page's position.
-    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError>;
+    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Arc<Contact>>, CoreError>;
 
     // --- accounts
     /// Creates the account and, when given, its owner contact, in one transaction.

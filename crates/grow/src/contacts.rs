@@ -124,7 +124,10 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
     let (contacts, total) = ctx
         .run(move |directory| directory.list_contacts_by_offset(&page))
         .await?;
-    let data = contacts.iter().map(views::contact).collect();
+    let data = contacts
+        .iter()
+        .map(|contact| views::contact(contact))
+        .collect();
     Ok(views::page(
         data,
         page_number,

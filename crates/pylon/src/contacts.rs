@@ -42,7 +42,10 @@ async fn page(
     let cursor = has_next
         .then(|| contacts.last().map(|last| paging::cursor_after(last.id)))
         .flatten();
-    let data = contacts.iter().map(views::contact).collect();
+    let data = contacts
+        .iter()
+        .map(|contact| views::contact(contact))
+        .collect();
     Ok(views::page(data, cursor, &ctx.request_id))
 }
 

@@ -99,12 +99,25 @@ impl Directory for Store {
         self.writing(move |conn| contacts::set_account_owner(conn, &key))
     }
 
-    fn list_contacts_by_offset(&self, page: &OffsetPage) -> Result<(Vec<Contact>, u64), CoreError> {
-        self.reading(|conn| listing::by_offset(conn, page, &self.positions))
+    fn list_contacts_by_offset(
+        &self,
+        page: &OffsetPage,
+    ) -> Result<(Vec<Arc<Contact>>, u64), CoreError> {
+        let memory = listing::Remembered {
+            cache: &self.cache,
+            seen: self.cache.epoch(),
+            keep: page.offset == 0,
+        };
+        self.reading(|conn| listing::by_offset(conn, page, &self.positions, &memory))
     }
 
-    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
-        self.reading(|conn| listing::after(conn, page))
+    fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Arc<Contact>>, CoreError> {
+        let memory = listing::Remembered {
+            cache: &self.cache,
+            seen: self.cache.epoch(),
+            keep: page.after.is_none(),
+        };
+        self.reading(|conn| listing::after(conn, page, &memory))
     }
 
     fn create_account(

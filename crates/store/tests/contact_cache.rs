@@ -162,3 +162,70 @@ fn external_id_look_ups_always_ask_the_database() {
         id
     );
 }
+
+#[test]
+fn pages_take_remembered_contacts_and_never_show_one_older_than_a_write() {
+    use contacts_core::{KeysetPage, OffsetPage, Order, SortKey};
+
+    let database = TestDatabase::new();
+    let here = database.open();
+    let here = here.as_directory();
+    let elsewhere = database.open();
+    let elsewhere = elsewhere.as_directory();
+    let id = here
+        .create_contact(NewContact::named("Ada", "Lovelace"))
+        .expect("creates")
+        .id;
+    // Let the watcher take its first look, which forgets everything once.
+    std::thread::sleep(Duration::from_millis(100));
+    let by_offset = OffsetPage {
+        filter: None,
+        sort: SortKey::Id,
+        order: Order::Asc,
+        limit: 25,
+        offset: 0,
+    };
+    let by_keyset = KeysetPage {
+        filter: None,
+        sort: SortKey::Name,
+        order: Order::Asc,
+        limit: 25,
+        after: None,
+    };
+    let first_names = |page: Vec<Arc<Contact>>| -> Vec<String> {
+        page.iter()
+            .map(|contact| contact.first_name.clone())
+            .collect()
+    };
+
+    let (page, _) = here.list_contacts_by_offset(&by_offset).expect("page");
+    assert_eq!(first_names(page), ["Ada"]);
+    assert!(
+        here.remembered_contact(&ContactKey::Id(id)).is_some(),
+        "a page remembers the contacts it loaded"
+    );
+    here.update_contact(&ContactKey::Id(id), renamed("Augusta"))
+        .expect("updates");
+    let (page, _) = here.list_contacts_by_offset(&by_offset).expect("page");
+    assert_eq!(
+        first_names(page),
+        ["Augusta"],
+        "a write forgets before it answers"
+    );
+    let page = here.list_contacts_after(&by_keyset).expect("page");
+    assert_eq!(first_names(page), ["Augusta"]);
+
+    elsewhere
+        .update_contact(&ContactKey::Id(id), renamed("Ada"))
+        .expect("updates elsewhere");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while here.remembered_contact(&ContactKey::Id(id)).is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the other process's write was never seen"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let page = here.list_contacts_after(&by_keyset).expect("page");
+    assert_eq!(first_names(page), ["Ada"]);
+}

@@ -9,6 +9,7 @@ use contacts_core::{
     NewContact, OutgoingEmail, Timestamp,
 };
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 
 use super::accounts::resolve_account;
 use super::contact_rows::{attribute_rows, load_contacts, ContactRow};
@@ -17,6 +18,7 @@ use crate::schema::{
     accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
     outbox,
 };
+use crate::statement::Statement;
 
 /// The id of the live contact `key` names.
 pub fn resolve(conn: &mut Conn, key: &ContactKey) -> Result<i64, CoreError> {
@@ -73,21 +75,23 @@ pub(crate) fn ensure_email_free(
     except: Option<i64>,
 ) -> Result<(), CoreError> {
     // Ids start at 1, so 0 excludes nothing; one static query shape keeps the statement cached.
+    // Primary and secondary emails in one statement: one round trip per create on PostgreSQL.
     let except = except.unwrap_or(0);
-    let primary = contacts::table
-        .filter(contacts::deleted_at.is_null())
-        .filter(contacts::email_key.eq(email_key))
-        .filter(contacts::id.ne(except))
-        .select((contacts::id, contacts::uid));
-    let secondary = contact_emails::table
-        .inner_join(contacts::table)
-        .filter(contact_emails::email_key.eq(email_key))
-        .filter(contacts::id.ne(except))
-        .select((contacts::id, contacts::uid));
-    let holder: Option<(i64, String)> = match primary.first(conn).optional().map_err(db)? {
-        Some(found) => Some(found),
-        None => secondary.first(conn).optional().map_err(db)?,
-    };
+    let holder: Option<Holder> = Statement::new(
+        "SELECT id, uid FROM contacts WHERE deleted_at IS NULL AND email_key = ? AND id <> ? \
+         UNION ALL \
+         SELECT c.id, c.uid FROM contact_emails e JOIN contacts c ON c.id = e.contact_id \
+         WHERE e.email_key = ? AND c.id <> ? \
+         LIMIT 1",
+    )
+    .bind::<Text, _>(email_key.to_owned())
+    .bind::<BigInt, _>(except)
+    .bind::<Text, _>(email_key.to_owned())
+    .bind::<BigInt, _>(except)
+    .get_result(conn)
+    .optional()
+    .map_err(db)?;
+    let holder = holder.map(|holder| (holder.id, holder.uid));
     match holder {
         Some((existing_id, existing_uid)) => Err(CoreError::Conflict(Conflict::EmailTaken {
             existing_id,
@@ -95,6 +99,14 @@ pub(crate) fn ensure_email_free(
         })),
         None => Ok(()),
     }
+}
+
+#[derive(QueryableByName)]
+struct Holder {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    uid: String,
 }
 
 /// Fails with the holder when a live contact other than `except` has one of these external ids.
@@ -142,6 +154,15 @@ pub(crate) fn replace_phones(
     diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(contact_id)))
         .execute(conn)
         .map_err(db)?;
+    insert_phones(conn, contact_id, phones)
+}
+
+/// A new contact's phones (it has none to delete). Each child statement skipped here is a
+/// round trip on PostgreSQL, where a create is a transaction of its own.
+fn insert_phones(conn: &mut Conn, contact_id: i64, phones: &[String]) -> Result<(), CoreError> {
+    if phones.is_empty() {
+        return Ok(());
+    }
     let rows: Vec<_> = phones
         .iter()
         .enumerate()
@@ -168,6 +189,9 @@ fn replace_secondary_emails(
     diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(contact_id)))
         .execute(conn)
         .map_err(db)?;
+    if emails.is_empty() {
+        return Ok(());
+    }
     let rows: Vec<_> = emails
         .iter()
         .enumerate()
@@ -197,6 +221,18 @@ pub(crate) fn replace_external_ids(
     )
     .execute(conn)
     .map_err(db)?;
+    insert_external_ids(conn, contact_id, ids)
+}
+
+/// A new contact's external ids (it has none to delete).
+fn insert_external_ids(
+    conn: &mut Conn,
+    contact_id: i64,
+    ids: &[ExternalId],
+) -> Result<(), CoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let rows: Vec<_> = ids
         .iter()
         .enumerate()
@@ -230,7 +266,19 @@ pub(crate) fn put_attribute(
     )
     .execute(conn)
     .map_err(db)?;
-    let Some(value) = value else { return Ok(()) };
+    match value {
+        Some(value) => insert_attribute(conn, contact_id, key, value),
+        None => Ok(()),
+    }
+}
+
+/// One attribute of a new contact (it has none to delete).
+fn insert_attribute(
+    conn: &mut Conn,
+    contact_id: i64,
+    key: &str,
+    value: &AttributeValue,
+) -> Result<(), CoreError> {
     let rows: Vec<_> = attribute_rows(value)
         .into_iter()
         .map(|(position, kind, text)| {
@@ -243,6 +291,9 @@ pub(crate) fn put_attribute(
             )
         })
         .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
     diesel::insert_into(contact_attributes::table)
         .values(&rows)
         .execute(conn)
@@ -306,10 +357,10 @@ pub(crate) fn insert(conn: &mut Conn, new: NewContact) -> Result<i64, CoreError>
         .returning(contacts::id)
         .get_result(conn)
         .map_err(db)?;
-    replace_phones(conn, id, &phones)?;
-    replace_external_ids(conn, id, &external_ids)?;
+    insert_phones(conn, id, &phones)?;
+    insert_external_ids(conn, id, &external_ids)?;
     for (key, value) in &new.attributes {
-        put_attribute(conn, id, key, Some(value))?;
+        insert_attribute(conn, id, key, value)?;
     }
     if let Some(email) = &new.welcome_email {
         queue_email(conn, email, &now)?;

@@ -1,10 +1,13 @@
 //! Contact lists: by offset with a total (Grow), and by keyset after a (sort value, id) position
 //! (Pylon, Workshop), both over live contacts only, ordered by the sort key then the id.
 
-use super::Conn;
+use super::{sql, Conn};
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use contacts_core::{
-    Condition, Contact, CoreError, FilterField, FilterNode, KeysetPage, OffsetPage, Operator,
-    Order, SortKey, SortValue,
+    Condition, Contact, ContactKey, CoreError, FilterField, FilterNode, KeysetPage, OffsetPage,
+    Operator, Order, SortKey, SortValue,
 };
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -12,6 +15,7 @@ use diesel::sql_types::{BigInt, Text};
 use super::contact_rows::load_contacts;
 use super::filter_sql::push_filter;
 use super::positions::ListPositions;
+use crate::contact_cache::{ContactCache, Epoch};
 use crate::error::db;
 use crate::statement::Statement as Query;
 
@@ -89,7 +93,8 @@ pub fn by_offset(
     conn: &mut Conn,
     page: &OffsetPage,
     positions: &ListPositions,
-) -> Result<(Vec<Contact>, u64), CoreError> {
+    memory: &Remembered<'_>,
+) -> Result<(Vec<Arc<Contact>>, u64), CoreError> {
     let limit = i64::from(page.limit);
     let (total, ids_query) = match &page.filter {
         None => {
@@ -122,7 +127,7 @@ pub fn by_offset(
     };
     let ids: Vec<IdRow> = ids_query.load(conn).map_err(db)?;
     let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-    let contacts = load_contacts(conn, &ids)?;
+    let contacts = memory.load(conn, &ids)?;
     Ok((contacts, u64::try_from(total).unwrap_or(0)))
 }
 
@@ -141,14 +146,67 @@ fn offset_query(page: &OffsetPage, limit: i64) -> Query {
     .bind::<BigInt, _>(offset_param(page.offset))
 }
 
-pub fn after(conn: &mut Conn, page: &KeysetPage) -> Result<Vec<Contact>, CoreError> {
+pub fn after(
+    conn: &mut Conn,
+    page: &KeysetPage,
+    memory: &Remembered<'_>,
+) -> Result<Vec<Arc<Contact>>, CoreError> {
     let query = match attribute_walk(page) {
         Some(query) => query,
         None => keyset_query(page)?,
     };
     let ids: Vec<IdRow> = query.load(conn).map_err(db)?;
     let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-    load_contacts(conn, &ids)
+    memory.load(conn, &ids)
+}
+
+/// The contacts the store remembers, and the epoch taken before this read's transaction
+/// began (contact_cache.rs). A page takes its contacts from memory where it can and loads only
+/// the rest: a page whose contacts are all remembered costs its id query alone, where loading
+/// them is three to four more statements (each a round trip on PostgreSQL). A remembered
+/// contact is never older than the page's snapshot: every write forgets them all before it is
+/// answered. Pages share the remembered contacts (`Arc`) rather than copy them.
+///
+/// Only a list's first page remembers what it loads (`keep`): first pages are what clients
+/// poll, while a sync walks the deeper pages once, and remembering each of those churned the
+/// memory for nothing (Pylon's walk of random cursors, 100 contacts a page: 2 400–2 600
+/// against 2 860–3 390 pages/s when they remember nothing).
+pub struct Remembered<'a> {
+    pub cache: &'a ContactCache,
+    pub seen: Epoch,
+    pub keep: bool,
+}
+
+impl Remembered<'_> {
+    fn load(&self, conn: &mut Conn, ids: &[i64]) -> Result<Vec<Arc<Contact>>, CoreError> {
+        let mut found: Vec<Option<Arc<Contact>>> = ids
+            .iter()
+            .map(|id| self.cache.find(&ContactKey::Id(*id)))
+            .collect();
+        let missing: Vec<i64> = ids
+            .iter()
+            .zip(&found)
+            .filter(|(_, remembered)| remembered.is_none())
+            .map(|(id, _)| *id)
+            .collect();
+        if !missing.is_empty() {
+            let mut loaded: HashMap<i64, Contact> = load_contacts(conn, &missing)?
+                .into_iter()
+                .map(|contact| (contact.id, contact))
+                .collect();
+            for (id, slot) in ids.iter().zip(found.iter_mut()) {
+                if slot.is_none() {
+                    if let Some(contact) = loaded.remove(id).map(Arc::new) {
+                        if self.keep {
+                            self.cache.remember(Arc::clone(&contact), self.seen);
+                        }
+                        *slot = Some(contact);
+                    }
+                }
+            }
+        }
+        Ok(found.into_iter().flatten().collect())
+    }
 }
 
 /// A page by id whose only filter is one attribute value (Pylon's custom-field equality): walk
@@ -207,6 +265,17 @@ fn keyset_query(page: &KeysetPage) -> Result<Query, CoreError> {
                 .sql(format!(" AND c.id {comparison} ?"))
                 .bind::<BigInt, _>(*id),
             SortKey::Id,
+            page.order,
+        ),
+        (Some((SortValue::Text(value), id)), sort) if sql::KEYSET_BY_ROW_VALUE => order_by(
+            live_matching(head, page.filter.as_ref())
+                .sql(format!(
+                    " AND ({}, c.id) {comparison} (?, ?)",
+                    sort_column(sort)
+                ))
+                .bind::<Text, _>(value.clone())
+                .bind::<BigInt, _>(*id),
+            sort,
             page.order,
         ),
         (Some((SortValue::Text(value), id)), sort) => {

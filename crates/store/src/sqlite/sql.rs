@@ -57,3 +57,8 @@ pub fn lacks_ignoring_case(column: &str, term: &str) -> (String, String) {
 /// Merges the FTS5 index's segments into one (FTS5's own command, written as an insert).
 pub const OPTIMIZE_SEARCH_INDEX: &str =
     "INSERT INTO contact_search(contact_search) VALUES ('optimize')";
+
+/// A keyset page continues after (sort value, id) as the UNION ALL of the rest of the
+/// position's run (`column = ? AND id > ?`) and the rows after it (`column > ?`), each an index
+/// range SQLite walks in order (PostgreSQL's row-value comparison is its sql.rs).
+pub const KEYSET_BY_ROW_VALUE: bool = false;
