@@ -192,8 +192,10 @@ pub struct ContactChanges {
     pub phones: Option<(Vec<String>, Option<String>)>,
     pub job_position: Option<Option<String>>,
     pub account: Option<AccountKey>,
-    pub portal_role: Option<String>,
-    pub portal_role_id: Option<String>,
+    /// Sets the portal role (`Some(None)` clears it).
+    pub portal_role: Option<Option<String>>,
+    /// Sets the portal role id (`Some(None)` clears it).
+    pub portal_role_id: Option<Option<String>>,
     pub avatar_url: Option<String>,
     /// Merged key by key; `None` removes the key.
     pub attributes: BTreeMap<String, Option<AttributeValue>>,

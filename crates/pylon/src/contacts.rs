@@ -136,11 +136,20 @@ pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
-/// Portal role and role id: the id wins when both are given.
+/// Portal role and role id of a new contact: the id wins when both are given.
 fn portal_roles(input: &ContactInput) -> (Option<String>, Option<String>) {
     match (&input.portal_role_id, &input.portal_role) {
         (Some(id), _) => (None, Some(id.clone())),
         (None, role) => (role.clone(), None),
+    }
+}
+
+/// The same rule as a change: a contact has one portal role, so the one given replaces the
+/// other, and a PATCH reads back what a create with the same fields reads back.
+fn portal_role_changes(input: &ContactInput) -> (Option<Option<String>>, Option<Option<String>>) {
+    match portal_roles(input) {
+        (None, None) => (None, None),
+        (role, id) => (Some(role), Some(id)),
     }
 }
 
@@ -220,7 +229,7 @@ pub async fn update(
         if input.name.as_deref() == Some("") {
             return Err(PylonError::invalid("name cannot be empty"));
         }
-        let (portal_role, portal_role_id) = portal_roles(&input);
+        let (portal_role, portal_role_id) = portal_role_changes(&input);
         let mut changes = ContactChanges::default();
         if let Some(name) = &input.name {
             let (first_name, last_name) = split_name(name);

@@ -161,11 +161,8 @@ impl<'a> Reader<'a> {
                         .push(format!("{label} cannot have both value and values"));
                     continue;
                 }
-                (None, None) => {
-                    self.problems.push(format!("{label} needs value or values"));
-                    continue;
-                }
-                (Some(Value::Null), None) | (None, Some(Value::Null)) => None,
+                // Pylon: "If an entry leaves the value unset, that custom field is unset."
+                (None, None) | (Some(Value::Null), None) | (None, Some(Value::Null)) => None,
                 (Some(Value::String(text)), None) if text.is_empty() => None,
                 (Some(Value::String(text)), None) if text.chars().count() <= 10_000 => {
                     Some(AttributeValue::Text(text.clone()))
@@ -313,10 +310,13 @@ pub fn read_contact(fields: &Fields, allow_emails: bool) -> Result<ContactInput,
     }
     input.portal_role = reader.text("portal_role");
     if let Some(role) = &input.portal_role {
-        if !PORTAL_ROLES.contains(&role.as_str()) {
-            reader
-                .problems
-                .push("portal_role must be one of no_access, member, admin".into());
+        // Pylon: "one of no_access, member, or admin, or a custom role slug".
+        if !PORTAL_ROLES.contains(&role.as_str()) && !is_valid_attribute_key(role) {
+            reader.problems.push(
+                "portal_role must be no_access, member, admin or a custom role slug \
+                 (1 to 100 letters, digits, '_', '-' or '.')"
+                    .into(),
+            );
         }
     }
     input.portal_role_id = reader.text("portal_role_id");

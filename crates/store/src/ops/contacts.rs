@@ -500,8 +500,8 @@ pub(crate) fn apply_changes(
         }
         update.account_id = Some(Some(account_id));
     }
-    update.portal_role = changes.portal_role.map(Some);
-    update.portal_role_id = changes.portal_role_id.map(Some);
+    update.portal_role = changes.portal_role;
+    update.portal_role_id = changes.portal_role_id;
     update.avatar_url = changes.avatar_url.map(Some);
     update.source = changes.source;
 
