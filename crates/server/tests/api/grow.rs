@@ -395,10 +395,18 @@ async fn lists_page_sort_and_search() {
         ("zet", "Zeta"),
         ("other.example", "Xu"),
         ("7946", "Phone"),
+        // The full name, as people type it.
+        ("Carol%20Zeta", "Zeta"),
+        ("carol%20zet", "Zeta"),
+        ("Bob%20Xu", "Xu"),
+        ("ob%20X", "Xu"),
+        ("alice%20%20young", "Young"),
     ] {
         let reply = app.get(&format!("/api/contacts?search={search}")).await;
         assert_eq!(names(&reply), [expected], "search {search}");
     }
+    let crossed = app.get("/api/contacts?search=Carol%20Young").await;
+    assert_eq!(crossed.body["meta"]["total"], 0, "{}", crossed.body);
     let hostile = app
         .get("/api/contacts?search=%27%20OR%201%3D1%3B%20DROP%20TABLE%20contacts%3B--")
         .await;

@@ -119,7 +119,9 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
             match sql::text_match(term) {
                 // The trigram index finds substrings of three or more characters without
                 // reading every row.
-                Some((test, value)) => query.sql(test).bind::<Text, _>(value),
+                Some((test, values)) => values
+                    .into_iter()
+                    .fold(query.sql(test), |query, value| query.bind::<Text, _>(value)),
                 None => {
                     let tests = ["c.first_name", "c.last_name", "c.email_key", "c.phone"]
                         .map(|column| sql::contains_ignoring_case(column, term));

@@ -17,13 +17,17 @@ pub const TEXT_SET: &str = "(SELECT value FROM jsonb_array_elements_text(CAST(? 
 pub const WANTED_IDS: &str = "unnest(CAST(translate(?, '[]', '{}') AS bigint[])) AS wanted(value)";
 
 /// Live contacts whose names, email or phone contain `term`, through the pg_trgm index over
-/// `contact_search_text(…)` (migrations/postgres/…_search_and_counts). The index serves any
-/// term of three or more characters; a shorter one is `None`, for a plain contains per column.
-pub fn text_match(term: &str) -> Option<(&'static str, String)> {
+/// `contact_search_text(…)` (migrations/postgres/…_search_and_counts), which joins the first
+/// and last name with a space, so a full name ("Jane Doe") is a substring of it too. The index
+/// serves any term of three or more characters; a shorter one is `None`, for a plain contains
+/// per column. The condition and the values to bind.
+pub fn text_match(term: &str) -> Option<(String, Vec<String>)> {
+    let words: Vec<&str> = term.split_whitespace().collect();
     (term.chars().count() >= 3).then(|| {
         (
-            "contact_search_text(c.first_name, c.last_name, c.email, c.phone) LIKE ? ESCAPE '\\'",
-            like_pattern(&term.to_lowercase()),
+            "contact_search_text(c.first_name, c.last_name, c.email, c.phone) LIKE ? ESCAPE '\\'"
+                .to_owned(),
+            vec![like_pattern(&words.join(" ").to_lowercase())],
         )
     })
 }

@@ -20,13 +20,31 @@ fn phrase(term: &str) -> Option<String> {
 }
 
 /// Live contacts whose names, email or phone contain `term`, through the FTS5 trigram index
-/// (`contact_search`, kept by triggers): the condition and the value to bind. `None` for a
-/// term too short for the index; the caller then tests each column with a plain contains.
-pub fn text_match(term: &str) -> Option<(&'static str, String)> {
-    phrase(term).map(|phrase| {
+/// (`contact_search`, kept by triggers): the condition and the values to bind. A term with a
+/// space may be a full name ("Jane Doe"), which spans two columns where one FTS5 phrase looks
+/// in one: the index finds the rows holding each word, and the joined name is tested on those
+/// alone. `None` for a term too short for the index; the caller then tests each column with a
+/// plain contains.
+pub fn text_match(term: &str) -> Option<(String, Vec<String>)> {
+    let in_index = "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)";
+    let whole = phrase(term)?;
+    let words: Vec<&str> = term.split_whitespace().collect();
+    if words.len() < 2 {
+        return Some((in_index.to_owned(), vec![whole]));
+    }
+    let full_name = "(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\\'";
+    let name_pattern = like_pattern(&words.join(" "));
+    // Words under three characters cannot be looked up; the name test covers them.
+    let indexed: Vec<String> = words.iter().filter_map(|word| phrase(word)).collect();
+    Some(if indexed.is_empty() {
         (
-            "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)",
-            phrase,
+            format!("({in_index} OR {full_name})"),
+            vec![whole, name_pattern],
+        )
+    } else {
+        (
+            format!("({in_index} OR ({in_index} AND {full_name}))"),
+            vec![whole, indexed.join(" AND "), name_pattern],
         )
     })
 }
