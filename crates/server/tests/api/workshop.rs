@@ -724,3 +724,33 @@ async fn external_look_ups_find_only_contacts_the_api_wrote() {
         StatusCode::OK
     );
 }
+
+#[actix_web::test]
+async fn a_look_up_by_a_second_external_id_shows_the_first() {
+    let app = start().await;
+    let pylon = app
+        .post_json(
+            "/contacts",
+            json!({"name": "Tess Two", "email": "tess@two.example",
+                   "external_ids": [{"external_id": "TE-1", "label": "crm"},
+                                    {"external_id": "TE-2", "label": "billing"}]}),
+        )
+        .await;
+    assert_eq!(pylon.status, StatusCode::OK, "{}", pylon.body);
+    let uid = pylon.body["data"]["id"].as_str().expect("uid").to_owned();
+    // Whichever id finds it, the contact shows its first external id, as in lists and by uid.
+    for path in [
+        "/v1/contacts/TE-2?external".to_owned(),
+        "/v1/contacts/TE-1?external".to_owned(),
+        format!("/v1/contacts/{uid}"),
+    ] {
+        let reply = app.get(&path).await;
+        assert_eq!(
+            (reply.status, &reply.body["id"], &reply.body["external_id"]),
+            (StatusCode::OK, &json!(uid), &json!("TE-1")),
+            "{path}"
+        );
+    }
+    let listed = app.get("/v1/contacts").await;
+    assert_eq!(listed.body["data"][0]["external_id"], "TE-1");
+}
