@@ -356,6 +356,8 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--out", default=None)
+    parser.add_argument("--pool", type=int, default=4,
+                        help="the gateway's PostgreSQL connections (--backend postgres): more server processes than the machine has cores to spare only queue for them")
     parser.add_argument("--only", action="append", default=[], metavar="TEXT",
                         help="run only the gateway scenarios whose names contain TEXT (repeatable); for iterating on one")
     args = parser.parse_args()
@@ -382,7 +384,7 @@ def main():
             subprocess.run([os.path.join(RELEASE, "contacts-gateway"), "copy", "--from", db, "--to", postgres.url],
                            cwd=workdir, capture_output=True, text=True, check=True)
             postgres.run("psql", "-q", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres", "-d", "contacts", "-c", "VACUUM ANALYZE")
-            env = {"CONTACTS__DATABASE__URL": postgres.url, "CONTACTS__DATABASE__MAX_CONNECTIONS": "16", "RUST_LOG": "warn"}
+            env = {"CONTACTS__DATABASE__URL": postgres.url, "CONTACTS__DATABASE__MAX_CONNECTIONS": str(args.pool), "RUST_LOG": "warn"}
         port = free_port()
         gateway = start([os.path.join(RELEASE, "contacts-gateway")], {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}"}, workdir)
         results = []
