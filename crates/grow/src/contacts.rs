@@ -9,7 +9,7 @@ use contacts_core::{
 use contacts_http::{query_pairs, read_body, Ctx};
 
 use crate::error::{respond, FieldErrors, GrowError};
-use crate::input::{selected_invalid_message, taken_message, Input};
+use crate::input::{required_message, selected_invalid_message, taken_message, Input};
 use crate::listing;
 pub use crate::password::new_password;
 use crate::views;
@@ -276,21 +276,49 @@ async fn update_contact(
     let id = contact_id(raw_id)?;
     let body = read_body(req, payload, true).await?;
     let mut input = Input::new(&body);
-    let first_name = input.required("first_name", 100);
-    let last_name = input.required("last_name", 100);
-    let email = input.required_email("email");
+    // Whatever Grow shows it accepts back: a contact written elsewhere may have no last name or
+    // no email, which Grow shows as "" and null; sent back empty, they are kept as they are
+    // (decided against the contact below), while emptying a field the contact has is refused.
+    let sent_empty = |input: &Input, field: &str| input.is_sent_empty(field);
+    let [first_empty, last_empty, email_empty] =
+        ["first_name", "last_name", "email"].map(|field| sent_empty(&input, field));
+    let first_name = (!first_empty)
+        .then(|| input.required("first_name", 100))
+        .flatten();
+    let last_name = (!last_empty)
+        .then(|| input.required("last_name", 100))
+        .flatten();
+    let email = (!email_empty)
+        .then(|| input.required_email("email"))
+        .flatten();
     let phone = input.optional("phone", 100);
     let position = input.optional("position", 255);
     let mut errors = input.errors;
     let updated = ctx
         .run(move |directory| {
             let key = ContactKey::Id(id);
-            directory.get_contact(&key)?;
+            let current = directory.get_contact(&key)?;
+            let mut kept = |field: &str, sent: bool, has_none: bool| {
+                if sent && !has_none {
+                    errors.add(field, required_message(field));
+                }
+                sent && has_none
+            };
+            let first_kept = kept("first_name", first_empty, current.first_name.is_empty());
+            let last_kept = kept("last_name", last_empty, current.last_name.is_empty());
+            let email_kept = kept("email", email_empty, current.email.is_none());
             if let Some(email) = &email {
                 if email_taken(directory, email, Some(id))? {
                     errors.add("email", taken_message("email"));
                 }
             }
+            let first_name = first_name.or(first_kept.then(String::new));
+            let last_name = last_name.or(last_kept.then(String::new));
+            let email = match (email, email_kept) {
+                (Some(email), _) => Some(Some(email)),
+                (None, true) => Some(None),
+                (None, false) => None,
+            };
             let (Some(first_name), Some(last_name), Some(email), true) =
                 (first_name, last_name, email, errors.is_empty())
             else {
@@ -299,7 +327,8 @@ async fn update_contact(
             let changes = ContactChanges {
                 first_name: Some(first_name),
                 last_name: Some(last_name),
-                email: Some(Some(email)),
+                // A kept (absent) email is no change.
+                email: email.map(Some),
                 phone,
                 job_position: position,
                 ..ContactChanges::default()

@@ -48,6 +48,16 @@ impl<'a> Input<'a> {
         self.fields.contains_key(field)
     }
 
+    /// Whether the body sends this field as null or blank: what Grow shows for a name or an
+    /// email a contact does not have.
+    pub fn is_sent_empty(&self, field: &str) -> bool {
+        match self.fields.get(field) {
+            Some(Value::Null) => true,
+            Some(Value::String(text)) => text.trim().is_empty(),
+            _ => false,
+        }
+    }
+
     /// The value as trimmed text: `Ok(None)` when absent, null or empty; `Err` (recorded) when
     /// it has the wrong JSON type. Numbers are read only where `number_ok` (integer fields);
     /// 45.0 is an integer to JSON Schema, so it reads as 45.

@@ -705,3 +705,61 @@ async fn racing_creates_of_one_email_let_exactly_one_win() {
         .count();
     assert_eq!((created, refused), (1, 11));
 }
+
+#[actix_web::test]
+async fn what_grow_shows_it_accepts_back_unchanged() {
+    let app = start().await;
+    // Written through Pylon: one word of name, no email, no account.
+    let pylon = app.post_json("/contacts", json!({"name": "Cher"})).await;
+    assert_eq!(pylon.status, StatusCode::OK, "{}", pylon.body);
+    let listed = app.get("/api/contacts?search=Cher").await;
+    let shown = listed.body["data"][0].clone();
+    assert_eq!(
+        (
+            &shown["first_name"],
+            &shown["last_name"],
+            &shown["email"],
+            &shown["client"]
+        ),
+        (&json!("Cher"), &json!(""), &Value::Null, &Value::Null),
+        "{shown}"
+    );
+    let id = shown["id"].as_i64().expect("id");
+    let path = format!("/api/contacts/{id}");
+    let patched = app.patch_json(&path, shown.clone()).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    let after = app.get(&path).await.body["data"].clone();
+    assert_eq!(
+        (&after["first_name"], &after["last_name"], &after["email"]),
+        (&json!("Cher"), &json!(""), &Value::Null)
+    );
+    // Sent back with a change, the rest as shown: only the change is made.
+    let mut renamed = shown.clone();
+    renamed["first_name"] = json!("Cherilyn");
+    let patched = app.patch_json(&path, renamed).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.body);
+    assert_eq!(patched.body["data"]["first_name"], "Cherilyn");
+    assert_eq!(patched.body["data"]["email"], Value::Null);
+
+    // Emptying what a contact has is still refused, in Laravel's words.
+    let acme = client(&app, "Acme Inc", "olive@acme.example").await;
+    let olive_id = acme["id"].as_i64().expect("client id");
+    let full = contact(&app, olive_id, "Full", "Named", "full@acme.example").await;
+    let full_path = format!("/api/contacts/{}", full["id"]);
+    let refused = app
+        .patch_json(
+            &full_path,
+            json!({"first_name": "Full", "last_name": "", "email": null}),
+        )
+        .await;
+    assert_eq!(
+        (refused.status, refused.body),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            invalid(json!({
+                "email": ["The email field is required."],
+                "last_name": ["The last name field is required."]
+            }))
+        )
+    );
+}
