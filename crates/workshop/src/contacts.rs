@@ -32,7 +32,7 @@ async fn target(
     params(
         ("id" = String, Path, description = "The contact's id, or its external id with `external`"),
         ("external" = Option<String>, Query, pattern = "^(|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Yy][Ee][Ss]|[Nn][Oo]|[Oo][Nn]|[Oo][Ff][Ff])$", description = "Look up by external id: a bare flag, or true/false, 1/0, yes/no, on/off in any letter case"),
-        ("Workshop-Version" = Option<String>, Header, pattern = r"^1\.[0-9]{1,9}$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2"),
+        ("Workshop-Version" = Option<String>, Header, pattern = r"^(|1\.[0-9]{1,9})$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2"),
     ),
     responses(
         (status = 200, description = "The contact", body = crate::views::ContactDetails),
@@ -61,7 +61,7 @@ pub async fn show(
 #[utoipa::path(
     post,
     path = "/contacts",
-    params(("Workshop-Version" = Option<String>, Header, pattern = r"^1\.[0-9]{1,9}$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2")),
+    params(("Workshop-Version" = Option<String>, Header, pattern = r"^(|1\.[0-9]{1,9})$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2")),
     request_body = crate::openapi::CreateContact,
     responses(
         (status = 201, description = "Created", body = crate::views::Message,
@@ -122,7 +122,7 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
     params(
         ("id" = String, Path, description = "The contact's id, or its external id with `external`"),
         ("external" = Option<String>, Query, pattern = "^(|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Yy][Ee][Ss]|[Nn][Oo]|[Oo][Nn]|[Oo][Ff][Ff])$", description = "Look up by external id: a bare flag, or true/false, 1/0, yes/no, on/off in any letter case"),
-        ("Workshop-Version" = Option<String>, Header, pattern = r"^1\.[0-9]{1,9}$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2"),
+        ("Workshop-Version" = Option<String>, Header, pattern = r"^(|1\.[0-9]{1,9})$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2"),
     ),
     request_body = crate::openapi::UpdateContact,
     responses(
@@ -182,7 +182,7 @@ pub async fn update(
     params(
         ("id" = String, Path, description = "The contact's id, or its external id with `external`"),
         ("external" = Option<String>, Query, pattern = "^(|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|1|0|[Yy][Ee][Ss]|[Nn][Oo]|[Oo][Nn]|[Oo][Ff][Ff])$", description = "Look up by external id: a bare flag, or true/false, 1/0, yes/no, on/off in any letter case"),
-        ("Workshop-Version" = Option<String>, Header, pattern = r"^1\.[0-9]{1,9}$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2"),
+        ("Workshop-Version" = Option<String>, Header, pattern = r"^(|1\.[0-9]{1,9})$", description = "1.0, 1.1 or 1.2 (the default); a later minor of 1 is answered as 1.2"),
     ),
     responses(
         (status = 200, description = "Deleted", body = crate::views::Message),

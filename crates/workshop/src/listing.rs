@@ -113,7 +113,7 @@ fn page_request(pairs: &[(String, String)]) -> Result<KeysetPage, FieldErrors> {
         ("cursor" = Option<String>, Query, description = "From a previous page's `next`"),
         ("sort" = Option<String>, Query, pattern = "^(name|created_at)$", description = "`name` (default) or `created_at`"),
         ("order" = Option<String>, Query, pattern = "^(asc|desc)$", description = "`asc` (default) or `desc`"),
-        ("Workshop-Version" = Option<String>, Header, pattern = r"^1\.[0-9]{1,9}$", description = "`1.0` lists say `list`; 1.1, 1.2 (the default) and any later minor of 1 say `array`"),
+        ("Workshop-Version" = Option<String>, Header, pattern = r"^(|1\.[0-9]{1,9})$", description = "`1.0` lists say `list`; 1.1, 1.2 (the default) and any later minor of 1 say `array`"),
     ),
     responses(
         (status = 200, description = "A page of contact summaries", body = crate::views::ContactPage),

@@ -17,7 +17,17 @@ pub fn speaks_1_0(req: &HttpRequest) -> Result<bool, WorkshopError> {
     let Some(value) = req.headers().get("workshop-version") else {
         return Ok(false);
     };
-    let text = value.to_str().unwrap_or("").trim();
+    let Ok(text) = value.to_str().map(str::trim) else {
+        // Not visible ASCII: no version of ours.
+        let shown = String::from_utf8_lossy(value.as_bytes());
+        return Err(WorkshopError::UnknownVersion(
+            shown.chars().take(20).collect(),
+        ));
+    };
+    if text.is_empty() {
+        // An empty header names no version: the default, as without one.
+        return Ok(false);
+    }
     match text.split_once('.') {
         Some(("1", minor)) if is_number(minor) => Ok(minor.trim_start_matches('0').is_empty()),
         _ => Err(WorkshopError::UnknownVersion(

@@ -531,6 +531,12 @@ async fn workshop_version_names_the_list_object() {
     assert_eq!(app.call(versioned("1.2")).await.body["object"], "array");
     assert_eq!(app.get("/v1/contacts").await.body["object"], "array");
     // Minor versions only add: a newer minor is answered as the newest known, 1.2.
+    assert_eq!(app.call(versioned("")).await.body["object"], "array");
+    let not_ascii = TestRequest::get().uri("/v1/contacts").insert_header((
+        "Workshop-Version",
+        actix_web::http::header::HeaderValue::from_bytes(b"\xc2\x84").expect("header"),
+    ));
+    assert_eq!(app.call(not_ascii).await.status, StatusCode::BAD_REQUEST);
     for newer in ["1.3", "1.10", "1.00"] {
         let reply = app.call(versioned(newer)).await;
         let expected = if newer == "1.00" { "list" } else { "array" };
