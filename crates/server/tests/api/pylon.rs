@@ -807,3 +807,85 @@ async fn custom_field_walk_skips_deleted_contacts_and_repeats_none() {
     }
     assert_eq!(seen, expected);
 }
+
+#[actix_web::test]
+async fn every_email_of_a_contact_is_searched_as_every_email_is_unique() {
+    let app = start().await;
+    let held = create(
+        &app,
+        json!({"name": "Sec Ondary", "email": "first@mail.example"}),
+    )
+    .await;
+    let uid = held["id"].as_str().expect("uid").to_owned();
+    let patched = app
+        .patch_json(
+            &format!("/contacts/{uid}"),
+            json!({"emails": [{"email": "first@mail.example", "is_primary": true},
+                              {"email": "Second@Mail.example"}]}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let other = create(&app, json!({"name": "No Email"})).await;
+    let third = create(
+        &app,
+        json!({"name": "Third Person", "email": "third@mail.example"}),
+    )
+    .await;
+
+    // The secondary email blocks a create, naming its holder...
+    let taken = app
+        .post_json(
+            "/contacts",
+            json!({"name": "Copy", "email": "second@mail.example"}),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.text);
+    assert_eq!(taken.body["exists_id"], json!(uid));
+    // ...and finds it.
+    let found = |filter: Value| {
+        let app = &app;
+        async move {
+            let reply = app
+                .post_json("/contacts/search", json!({"filter": filter}))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+            let mut ids: Vec<String> = reply.body["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .map(|contact| contact["id"].as_str().expect("id").to_owned())
+                .collect();
+            ids.sort();
+            ids
+        }
+    };
+    let mut everyone_else = vec![
+        other["id"].as_str().expect("id").to_owned(),
+        third["id"].as_str().expect("id").to_owned(),
+    ];
+    everyone_else.sort();
+    for (filter, expected) in [
+        (
+            json!({"field": "email", "operator": "equals", "value": "SECOND@mail.example"}),
+            vec![uid.clone()],
+        ),
+        (
+            json!({"field": "email", "operator": "in", "values": ["nobody@x.example", "second@mail.example"]}),
+            vec![uid.clone()],
+        ),
+        (
+            json!({"field": "email", "operator": "string_contains", "value": "cond@ma"}),
+            vec![uid.clone()],
+        ),
+        (
+            json!({"field": "email", "operator": "not_in", "values": ["second@mail.example"]}),
+            everyone_else.clone(),
+        ),
+    ] {
+        assert_eq!(found(filter.clone()).await, expected, "{filter}");
+    }
+    // Grow's search covers every email too.
+    let grow = app.get("/api/contacts?search=second%40mail").await;
+    assert_eq!(grow.body["meta"]["total"], 1, "{}", grow.body);
+    assert_eq!(grow.body["data"][0]["email"], "first@mail.example");
+}

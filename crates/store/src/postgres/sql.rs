@@ -21,22 +21,24 @@ pub const WANTED_IDS: &str = "unnest(CAST(translate(?, '[]', '{}') AS bigint[]))
 /// and last name with a space, so a full name ("Jane Doe") is a substring of it too. The index
 /// serves any term of three or more characters; a shorter one is `None`, for a plain contains
 /// per column. The condition and the values to bind.
-pub fn text_match(term: &str) -> Option<(String, Vec<String>)> {
+pub fn text_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     let words: Vec<&str> = term.split_whitespace().collect();
     (term.chars().count() >= 3).then(|| {
         (
-            "contact_search_text(c.first_name, c.last_name, c.email, c.phone) LIKE ? ESCAPE '\\'"
-                .to_owned(),
+            format!(
+                "contact_search_text({row}.first_name, {row}.last_name, {row}.email, {row}.phone) \
+                 LIKE ? ESCAPE '\\'"
+            ),
             vec![like_pattern(&words.join(" ").to_lowercase())],
         )
     })
 }
 
 /// `text_match` restricted to the (lowercased) email, through its own trigram index.
-pub fn email_match(term: &str) -> Option<(&'static str, String)> {
+pub fn email_match(row: &str, term: &str) -> Option<(String, String)> {
     (term.chars().count() >= 3).then(|| {
         (
-            "c.email_key LIKE ? ESCAPE '\\'",
+            format!("{row}.email_key LIKE ? ESCAPE '\\'"),
             like_pattern(&term.to_lowercase()),
         )
     })

@@ -25,14 +25,15 @@ fn phrase(term: &str) -> Option<String> {
 /// in one: the index finds the rows holding each word, and the joined name is tested on those
 /// alone. `None` for a term too short for the index; the caller then tests each column with a
 /// plain contains.
-pub fn text_match(term: &str) -> Option<(String, Vec<String>)> {
-    let in_index = "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)";
+pub fn text_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
+    let in_index =
+        format!("{row}.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)");
     let whole = phrase(term)?;
     let words: Vec<&str> = term.split_whitespace().collect();
     if words.len() < 2 {
-        return Some((in_index.to_owned(), vec![whole]));
+        return Some((in_index, vec![whole]));
     }
-    let full_name = "(c.first_name || ' ' || c.last_name) LIKE ? ESCAPE '\\'";
+    let full_name = format!("({row}.first_name || ' ' || {row}.last_name) LIKE ? ESCAPE '\\'");
     let name_pattern = like_pattern(&words.join(" "));
     // Words under three characters cannot be looked up; the name test covers them.
     let indexed: Vec<String> = words.iter().filter_map(|word| phrase(word)).collect();
@@ -49,11 +50,11 @@ pub fn text_match(term: &str) -> Option<(String, Vec<String>)> {
     })
 }
 
-/// `text_match` restricted to the email column.
-pub fn email_match(term: &str) -> Option<(&'static str, String)> {
+/// `text_match` restricted to the (primary) email column.
+pub fn email_match(row: &str, term: &str) -> Option<(String, String)> {
     phrase(term).map(|phrase| {
         (
-            "c.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)",
+            format!("{row}.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)"),
             format!("email : {phrase}"),
         )
     })
