@@ -143,34 +143,60 @@ fn role_name(role_id: i32) -> &'static str {
 }
 
 pub fn contact(contact: &Contact) -> ContactView {
+    // Every field named, none skipped with `..`: a new field of the contact stops the build
+    // here until Grow decides whether to show it.
+    let Contact {
+        id,
+        uid: _,
+        first_name,
+        last_name,
+        email,
+        emails: _,
+        phone,
+        phones: _,
+        job_position,
+        status,
+        account,
+        account_owner,
+        role_id,
+        portal_role: _,
+        portal_role_id: _,
+        avatar_url: _,
+        social,
+        attributes: _,
+        external_ids: _,
+        source: _,
+        created_at,
+        updated_at,
+    } = contact;
     ContactView {
-        id: contact.id,
-        first_name: contact.first_name.clone(),
-        last_name: contact.last_name.clone(),
+        id: *id,
+        first_name: first_name.clone(),
+        last_name: last_name.clone(),
         name: contact.full_name(),
-        email: contact.email.clone(),
-        phone: contact.phone.clone(),
-        job_position: contact.job_position.clone(),
-        account_owner: if contact.account_owner { "yes" } else { "no" },
-        status: contact.status.as_str(),
-        client: contact.account.as_ref().map(|account| ClientRef {
+        email: email.clone(),
+        phone: phone.clone(),
+        job_position: job_position.clone(),
+        account_owner: if *account_owner { "yes" } else { "no" },
+        status: status.as_str(),
+        client: account.as_ref().map(|account| ClientRef {
             id: account.id,
             company_name: account.name.clone(),
         }),
         role: Role {
-            id: contact.role_id,
-            name: role_name(contact.role_id),
+            id: *role_id,
+            name: role_name(*role_id),
         },
         social: Social {
-            facebook: contact.social.facebook.clone(),
-            twitter: contact.social.twitter.clone(),
-            linkedin: contact.social.linkedin.clone(),
-            github: contact.social.github.clone(),
-            dribbble: contact.social.dribbble.clone(),
+            facebook: social.facebook.clone(),
+            twitter: social.twitter.clone(),
+            linkedin: social.linkedin.clone(),
+            github: social.github.clone(),
+            dribbble: social.dribbble.clone(),
         },
         dates: Dates {
-            created: contact.created_at.to_text(),
-            updated: contact.updated_at.to_text(),
+            created: created_at.to_text(),
+            updated: updated_at.to_text(),
         },
     }
 }

@@ -111,9 +111,10 @@ fn external_ids(ids: &[ExternalId]) -> Vec<ExternalIdView> {
         .collect()
 }
 
-fn custom_fields(contact: &Contact) -> BTreeMap<String, CustomFieldValue> {
-    contact
-        .attributes
+fn custom_fields(
+    attributes: &BTreeMap<String, AttributeValue>,
+) -> BTreeMap<String, CustomFieldValue> {
+    attributes
         .iter()
         .map(|(slug, value)| {
             let (value, values) = match value {
@@ -133,23 +134,49 @@ fn custom_fields(contact: &Contact) -> BTreeMap<String, CustomFieldValue> {
 }
 
 pub fn contact(contact: &Contact) -> ContactView {
+    // Every field named, none skipped with `..`: a new field of the contact stops the build
+    // here until Pylon decides whether to show it.
+    let Contact {
+        id: _,
+        uid,
+        first_name: _,
+        last_name: _,
+        email,
+        emails,
+        phone,
+        phones,
+        job_position: _,
+        status: _,
+        account,
+        account_owner: _,
+        role_id: _,
+        portal_role,
+        portal_role_id,
+        avatar_url,
+        social: _,
+        attributes,
+        external_ids: contact_external_ids,
+        source: _,
+        created_at: _,
+        updated_at: _,
+    } = contact;
     ContactView {
-        id: contact.uid.clone(),
+        id: uid.clone(),
         name: contact.full_name(),
-        email: contact.email.clone(),
-        emails: contact.emails.clone(),
-        avatar_url: contact.avatar_url.clone(),
-        account: contact.account.as_ref().map(|account| MiniAccount {
+        email: email.clone(),
+        emails: emails.clone(),
+        avatar_url: avatar_url.clone(),
+        account: account.as_ref().map(|account| MiniAccount {
             id: account.uid.clone(),
             external_ids: external_ids(&account.external_ids),
         }),
-        custom_fields: custom_fields(contact),
-        external_ids: external_ids(&contact.external_ids),
+        custom_fields: custom_fields(attributes),
+        external_ids: external_ids(contact_external_ids),
         integration_user_ids: Vec::new(),
-        phone_numbers: contact.phones.clone(),
-        primary_phone_number: contact.phone.clone(),
-        portal_role: contact.portal_role.clone(),
-        portal_role_id: contact.portal_role_id.clone(),
+        phone_numbers: phones.clone(),
+        primary_phone_number: phone.clone(),
+        portal_role: portal_role.clone(),
+        portal_role_id: portal_role_id.clone(),
     }
 }
 

@@ -87,6 +87,32 @@ pub fn summary(contact: &Contact, base: &str) -> ContactSummary {
 }
 
 pub fn details(contact: &Contact, base: &str) -> ContactDetails {
+    // Every field named, none skipped with `..`: a new field of the contact stops the build
+    // here until Workshop decides whether to show it (in the summary, or here).
+    let Contact {
+        id: _,
+        uid: _,        // the summary's `id`
+        first_name: _, // the summary's
+        last_name: _,  // the summary's
+        email: _,      // the summary's
+        emails: _,
+        phone: _, // the summary's `phone_number`
+        phones: _,
+        job_position: _,
+        status: _,
+        account: _,
+        account_owner: _,
+        role_id: _,
+        portal_role: _,
+        portal_role_id: _,
+        avatar_url: _,
+        social: _,
+        attributes,
+        external_ids: _, // the summary's `external_id`: the first
+        source: _,
+        created_at: _,
+        updated_at: _,
+    } = contact;
     let ContactSummary {
         object,
         id,
@@ -105,8 +131,7 @@ pub fn details(contact: &Contact, base: &str) -> ContactDetails {
         last_name,
         email,
         phone_number,
-        attributes: contact
-            .attributes
+        attributes: attributes
             .iter()
             .map(|(key, value)| (key.clone(), value.to_json()))
             .collect(),
