@@ -3,7 +3,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::validate::split_name;
 use contacts_core::{
-    ContactChanges, ContactKey, FilterNode, KeysetPage, NewContact, Order, SortKey, SortValue,
+    Conflict, ContactChanges, ContactKey, CoreError, FilterNode, KeysetPage, NewContact, Order,
+    SortKey, SortValue,
 };
 use contacts_http::{query_pairs, read_fields, Ctx};
 
@@ -153,6 +154,93 @@ fn portal_role_changes(input: &ContactInput) -> (Option<Option<String>>, Option<
     }
 }
 
+/// The contact a create (or an import of a new email) makes.
+fn new_contact(name: &str, input: ContactInput) -> NewContact {
+    let (first_name, last_name) = split_name(name);
+    let (portal_role, portal_role_id) = portal_roles(&input);
+    let mut contact = NewContact::named(first_name, last_name);
+    contact.email = input.email;
+    contact.account = input.account;
+    contact.avatar_url = input.avatar_url;
+    contact.attributes = input
+        .custom_fields
+        .into_iter()
+        .filter_map(|(slug, value)| value.map(|value| (slug, value)))
+        .collect();
+    contact.external_ids = input.external_ids.unwrap_or_default();
+    contact.phones = input.phone_numbers.unwrap_or_default();
+    contact.primary_phone = input.primary_phone_number;
+    contact.portal_role = portal_role;
+    contact.portal_role_id = portal_role_id;
+    contact
+}
+
+/// Import a contact: `name` and `email` required. A new email makes a contact, as a create
+/// does; an email a contact already has (any of its emails) updates that contact with the
+/// fields given, as a PATCH would, instead of answering 409: an import is run again and again
+/// by the systems that sync through it.
+#[utoipa::path(post, path = "/import/contacts",
+    request_body = crate::openapi::ImportContact,
+    responses(
+        (status = 200, description = "The contact made or updated", body = crate::views::Single<crate::views::ContactView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Account not found!", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Another live contact has one of these external ids (`exists_id` names it)", body = crate::openapi::ErrorBody),
+    ),
+)]
+pub async fn import(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let result = async {
+        ctx.authorize_contact_write()?;
+        let body = read_fields(&req, payload, false).await?;
+        let input = read_contact(&body, false).map_err(PylonError::Invalid)?;
+        let name = input.name.clone().filter(|name| !name.is_empty());
+        let mut problems = Vec::new();
+        if name.is_none() {
+            problems.push("name is required".to_owned());
+        }
+        if input.email.is_none() {
+            problems.push("email is required".to_owned());
+        }
+        let Some(name) = name.filter(|_| problems.is_empty()) else {
+            return Err(PylonError::Invalid(problems));
+        };
+        let (first_name, last_name) = split_name(&name);
+        let (portal_role, portal_role_id) = portal_role_changes(&input);
+        let mut changes = ContactChanges {
+            first_name: Some(first_name),
+            last_name: Some(last_name),
+            account: input.account.clone(),
+            avatar_url: input.avatar_url.clone(),
+            attributes: input.custom_fields.iter().cloned().collect(),
+            external_ids: input.external_ids.clone(),
+            portal_role,
+            portal_role_id,
+            ..ContactChanges::default()
+        };
+        if let Some(phones) = &input.phone_numbers {
+            changes.phones = Some((phones.clone(), input.primary_phone_number.clone()));
+        }
+        let contact = new_contact(&name, input);
+        let imported = ctx
+            .run(
+                move |directory| match directory.create_contact(contact.clone()) {
+                    Err(CoreError::Conflict(Conflict::EmailTaken { existing_uid, .. })) => {
+                        directory.update_contact(&ContactKey::Uid(existing_uid), changes.clone())
+                    }
+                    other => other,
+                },
+            )
+            .await?;
+        Ok(views::single(views::contact(&imported), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
 /// Create a contact.
 #[utoipa::path(post, path = "/contacts",
     request_body = crate::openapi::CreateContact,
@@ -175,22 +263,7 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
         let Some(name) = input.name.clone().filter(|name| !name.is_empty()) else {
             return Err(PylonError::invalid("name is required"));
         };
-        let (first_name, last_name) = split_name(&name);
-        let (portal_role, portal_role_id) = portal_roles(&input);
-        let mut contact = NewContact::named(first_name, last_name);
-        contact.email = input.email;
-        contact.account = input.account;
-        contact.avatar_url = input.avatar_url;
-        contact.attributes = input
-            .custom_fields
-            .into_iter()
-            .filter_map(|(slug, value)| value.map(|value| (slug, value)))
-            .collect();
-        contact.external_ids = input.external_ids.unwrap_or_default();
-        contact.phones = input.phone_numbers.unwrap_or_default();
-        contact.primary_phone = input.primary_phone_number;
-        contact.portal_role = portal_role;
-        contact.portal_role_id = portal_role_id;
+        let contact = new_contact(&name, input);
         let created = ctx
             .run(move |directory| directory.create_contact(contact))
             .await?;

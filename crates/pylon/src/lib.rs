@@ -26,6 +26,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .finish(),
     )
     .service(
+        resource::<Pylon>("/import/contacts")
+            .on(Method::POST, contacts::import)
+            .finish(),
+    )
+    .service(
         resource::<Pylon>("/contacts/search")
             .on(Method::POST, contacts::search)
             .finish(),

@@ -71,7 +71,37 @@ pub struct CreateContact {
     pub phone_numbers: Option<Vec<String>>,
     /// One of `phone_numbers`.
     pub primary_phone_number: Option<String>,
-    #[schema(pattern = "^(no_access|member|admin)$")]
+    /// no_access, member, admin, or a custom role slug.
+    #[schema(pattern = r"^[A-Za-z0-9_.-]{1,100}$")]
+    pub portal_role: Option<String>,
+    pub portal_role_id: Option<String>,
+}
+
+/// The body of `POST /import/contacts`: a create's fields, `email` required too.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ImportContact {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub name: String,
+    #[schema(format = Email, max_length = 254)]
+    pub email: String,
+    /// Not together with `account_external_id`.
+    pub account_id: Option<String>,
+    pub account_external_id: Option<String>,
+    /// http(s) URL ending in .png, .jpg or .jpeg.
+    #[schema(pattern = r"^https?://[^/\s]+/\S*\.(png|jpg|jpeg)$")]
+    pub avatar_url: Option<String>,
+    #[schema(max_items = 100)]
+    pub custom_fields: Option<Vec<CustomFieldInput>>,
+    #[schema(max_items = 100)]
+    pub external_ids: Option<Vec<ExternalIdInput>>,
+    /// Digits only, 1 to 15 of them.
+    #[schema(max_items = 100)]
+    pub phone_numbers: Option<Vec<String>>,
+    /// One of `phone_numbers`.
+    pub primary_phone_number: Option<String>,
+    /// no_access, member, admin, or a custom role slug.
+    #[schema(pattern = r"^[A-Za-z0-9_.-]{1,100}$")]
     pub portal_role: Option<String>,
     pub portal_role_id: Option<String>,
 }
@@ -99,7 +129,8 @@ pub struct UpdateContact {
     #[schema(max_items = 100)]
     pub phone_numbers: Option<Vec<String>>,
     pub primary_phone_number: Option<String>,
-    #[schema(pattern = "^(no_access|member|admin)$")]
+    /// no_access, member, admin, or a custom role slug.
+    #[schema(pattern = r"^[A-Za-z0-9_.-]{1,100}$")]
     pub portal_role: Option<String>,
     pub portal_role_id: Option<String>,
 }
@@ -145,6 +176,7 @@ pub struct CreateAccount {
     paths(
         crate::contacts::list,
         crate::contacts::create,
+        crate::contacts::import,
         crate::contacts::search,
         crate::contacts::show,
         crate::contacts::update,
@@ -156,7 +188,7 @@ pub struct CreateAccount {
     ),
     components(schemas(
         ContactView, AccountView, MeView, MiniAccount, CustomFieldValue, ExternalIdView,
-        IntegrationUserId, Pagination, RequestIdOnly, ErrorBody, CreateContact, UpdateContact,
+        IntegrationUserId, Pagination, RequestIdOnly, ErrorBody, CreateContact, UpdateContact, ImportContact,
         CustomFieldInput, ExternalIdInput, EmailInput, Filter, SearchContacts, CreateAccount,
         Single<ContactView>, Page<ContactView>, Single<AccountView>, Page<AccountView>, Single<MeView>,
     )),

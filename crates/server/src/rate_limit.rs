@@ -25,13 +25,14 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, DefaultClock, StateInformati
 const MAX_KEYS: usize = 10_000;
 
 /// Pylon's documented per-endpoint limits, per key and minute, as (endpoint, requests).
-const PYLON_PRESET: [(PylonEndpoint, u32); 6] = [
+const PYLON_PRESET: [(PylonEndpoint, u32); 7] = [
     (PylonEndpoint::List, 60),
     (PylonEndpoint::Get, 60),
     (PylonEndpoint::Create, 60),
     (PylonEndpoint::Update, 60),
     (PylonEndpoint::Search, 20),
     (PylonEndpoint::Delete, 10),
+    (PylonEndpoint::Import, 20),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,7 @@ enum PylonEndpoint {
     Update,
     Search,
     Delete,
+    Import,
 }
 
 impl PylonEndpoint {
@@ -53,11 +55,15 @@ impl PylonEndpoint {
             PylonEndpoint::Update => "pylon-contacts-update",
             PylonEndpoint::Search => "pylon-contacts-search",
             PylonEndpoint::Delete => "pylon-contacts-delete",
+            PylonEndpoint::Import => "pylon-contacts-import",
         }
     }
 
     /// The endpoint of a Pylon route, from the path below Pylon's mount.
     fn of(method: &Method, path: &str) -> Option<Self> {
+        if method == Method::POST && path == "/import/contacts" {
+            return Some(PylonEndpoint::Import);
+        }
         let rest = path.strip_prefix("/contacts")?;
         match (method.as_str(), rest) {
             ("GET", "" | "/") => Some(PylonEndpoint::List),
@@ -392,6 +398,11 @@ mod tests {
             of(Method::DELETE, "/contacts/x"),
             Some(PylonEndpoint::Delete)
         );
+        assert_eq!(
+            of(Method::POST, "/import/contacts"),
+            Some(PylonEndpoint::Import)
+        );
+        assert_eq!(of(Method::GET, "/import/contacts"), None);
         assert_eq!(of(Method::GET, "/contacts/x/y"), None);
         assert_eq!(of(Method::GET, "/me"), None);
     }

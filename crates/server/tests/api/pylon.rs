@@ -889,3 +889,86 @@ async fn every_email_of_a_contact_is_searched_as_every_email_is_unique() {
     assert_eq!(grow.body["meta"]["total"], 1, "{}", grow.body);
     assert_eq!(grow.body["data"][0]["email"], "first@mail.example");
 }
+
+#[actix_web::test]
+async fn import_makes_a_contact_or_updates_the_one_with_that_email() {
+    let app = start().await;
+    let first = app
+        .post_json(
+            "/import/contacts",
+            json!({"name": "Ima Port", "email": "ima@port.example",
+                   "custom_fields": [{"slug": "dept", "value": "Sales"}, {"slug": "tier", "value": "gold"}]}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let uid = first.body["data"]["id"].as_str().expect("uid").to_owned();
+    assert_eq!(first.body["data"]["name"], "Ima Port");
+
+    // The same email again (any letter case): that contact, updated with what was given.
+    let again = app
+        .post_json(
+            "/import/contacts",
+            json!({"name": "Ima Porter", "email": "IMA@port.example", "portal_role": "member",
+                   "custom_fields": [{"slug": "dept", "value": "Legal"}]}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.body["data"]["id"], json!(uid));
+    assert_eq!(
+        (
+            &again.body["data"]["name"],
+            &again.body["data"]["email"],
+            &again.body["data"]["portal_role"],
+            &again.body["data"]["custom_fields"]
+        ),
+        (
+            &json!("Ima Porter"),
+            &json!("ima@port.example"),
+            &json!("member"),
+            &json!({"dept": {"slug": "dept", "value": "Legal"}, "tier": {"slug": "tier", "value": "gold"}})
+        )
+    );
+    let grow = app.get("/api/contacts?search=ima%40port").await;
+    assert_eq!(grow.body["meta"]["total"], 1, "{}", grow.body);
+    assert_eq!(grow.body["data"][0]["last_name"], "Porter");
+
+    // An email held as a secondary one updates its holder too (one email rule).
+    let patched = app
+        .patch_json(
+            &format!("/contacts/{uid}"),
+            json!({"emails": [{"email": "ima@port.example", "is_primary": true}, {"email": "alt@port.example"}]}),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let by_secondary = app
+        .post_json(
+            "/import/contacts",
+            json!({"name": "Ima Alt", "email": "alt@port.example"}),
+        )
+        .await;
+    assert_eq!(
+        by_secondary.body["data"]["id"],
+        json!(uid),
+        "{}",
+        by_secondary.text
+    );
+
+    let reply = app.post_json("/import/contacts", json!({})).await;
+    assert_errors(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        &["name is required", "email is required"],
+    );
+    let reply = app
+        .post_json("/import/contacts", json!({"name": "No Mail"}))
+        .await;
+    assert_errors(&reply, StatusCode::BAD_REQUEST, &["email is required"]);
+    let reply = app
+        .post_json("/import/contacts", json!({"name": "Bad", "email": "nope"}))
+        .await;
+    assert_errors(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        &["email is not a valid email address"],
+    );
+}
