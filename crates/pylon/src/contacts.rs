@@ -154,6 +154,27 @@ fn portal_role_changes(input: &ContactInput) -> (Option<Option<String>>, Option<
     }
 }
 
+/// The changes an update or an import makes of the fields given, but for emails and phones
+/// (whose rules differ between the two).
+fn given_changes(input: &ContactInput) -> ContactChanges {
+    let (portal_role, portal_role_id) = portal_role_changes(input);
+    let (first_name, last_name) = match input.name.as_deref().map(split_name) {
+        Some((first_name, last_name)) => (Some(first_name), Some(last_name)),
+        None => (None, None),
+    };
+    ContactChanges {
+        first_name,
+        last_name,
+        account: input.account.clone(),
+        avatar_url: input.avatar_url.clone(),
+        attributes: input.custom_fields.iter().cloned().collect(),
+        external_ids: input.external_ids.clone(),
+        portal_role,
+        portal_role_id,
+        ..ContactChanges::default()
+    }
+}
+
 /// The contact a create (or an import of a new email) makes.
 fn new_contact(name: &str, input: ContactInput) -> NewContact {
     let (first_name, last_name) = split_name(name);
@@ -208,19 +229,7 @@ pub async fn import(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
         let Some(name) = name.filter(|_| problems.is_empty()) else {
             return Err(PylonError::Invalid(problems));
         };
-        let (first_name, last_name) = split_name(&name);
-        let (portal_role, portal_role_id) = portal_role_changes(&input);
-        let mut changes = ContactChanges {
-            first_name: Some(first_name),
-            last_name: Some(last_name),
-            account: input.account.clone(),
-            avatar_url: input.avatar_url.clone(),
-            attributes: input.custom_fields.iter().cloned().collect(),
-            external_ids: input.external_ids.clone(),
-            portal_role,
-            portal_role_id,
-            ..ContactChanges::default()
-        };
+        let mut changes = given_changes(&input);
         if let Some(phones) = &input.phone_numbers {
             changes.phones = Some((phones.clone(), input.primary_phone_number.clone()));
         }
@@ -302,13 +311,7 @@ pub async fn update(
         if input.name.as_deref() == Some("") {
             return Err(PylonError::invalid("name cannot be empty"));
         }
-        let (portal_role, portal_role_id) = portal_role_changes(&input);
-        let mut changes = ContactChanges::default();
-        if let Some(name) = &input.name {
-            let (first_name, last_name) = split_name(name);
-            changes.first_name = Some(first_name);
-            changes.last_name = Some(last_name);
-        }
+        let mut changes = given_changes(&input);
         changes.email = input.email.map(Some);
         changes.emails = input.emails.map(|emails| {
             // The entry flagged primary comes first; without one, the first entry is primary.
@@ -323,12 +326,6 @@ pub async fn update(
             }
             ordered
         });
-        changes.account = input.account;
-        changes.avatar_url = input.avatar_url;
-        changes.attributes = input.custom_fields.into_iter().collect();
-        changes.external_ids = input.external_ids;
-        changes.portal_role = portal_role;
-        changes.portal_role_id = portal_role_id;
         let phones = input.phone_numbers;
         let primary = input.primary_phone_number;
         let updated = ctx
