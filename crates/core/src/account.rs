@@ -70,6 +70,11 @@ pub struct AccountChanges {
     pub billing: Option<Address>,
     pub invoice_due_days: Option<Option<i64>>,
     pub tags: Option<Vec<String>>,
+    /// `active` or `suspended` (the dialect checks which).
+    pub status: Option<String>,
+    pub domains: Option<Vec<String>>,
+    /// Replaces every external id; one another account holds is a conflict.
+    pub external_ids: Option<Vec<ExternalId>>,
 }
 
 /// How a request names one account.

@@ -81,6 +81,15 @@ pub trait Directory: Send + Sync + 'static {
         key: &AccountKey,
         changes: AccountChanges,
     ) -> Result<Account, CoreError>;
+    /// Tombstones the account and every live contact of it in one transaction (Grow's client
+    /// delete and Pylon's account delete are this one operation); answers what it was.
+    fn delete_account(&self, key: &AccountKey) -> Result<Account, CoreError>;
+    /// Makes `owner`, which must be a live contact of the account, its only owner.
+    fn set_account_owner_of(
+        &self,
+        key: &AccountKey,
+        owner: &ContactKey,
+    ) -> Result<Account, CoreError>;
     /// A page of accounts and the total number of matches.
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError>;
 

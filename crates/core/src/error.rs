@@ -29,6 +29,8 @@ pub enum Conflict {
     KeyNameTaken,
     /// The contact belongs to no account, so it cannot be an account owner.
     ContactHasNoAccount,
+    /// The contact named as an account's owner is not a live contact of that account.
+    OwnerNotInAccount,
 }
 
 /// Why an authenticated caller may not do what it asked.

@@ -15,7 +15,7 @@ use crate::input::{selected_invalid_message, taken_message, Input};
 use crate::listing;
 use crate::views::{self, DEFAULT_CATEGORY};
 
-fn client_key(raw: &str) -> Result<AccountKey, GrowError> {
+pub(crate) fn client_key(raw: &str) -> Result<AccountKey, GrowError> {
     raw.parse::<i64>()
         .ok()
         .filter(|id| *id > 0)
@@ -172,7 +172,7 @@ fn read_client_fields(input: &mut Input) -> ClientFields {
         (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
         (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
-        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
     ),
 )]
@@ -253,7 +253,7 @@ fn owner_name(owner: &NewContact) -> String {
         (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
         (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
-        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 404, description = "Client not found.", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
     ),
@@ -297,6 +297,7 @@ async fn update_client(
                 billing: extra.billing,
                 invoice_due_days: extra.invoice_due_days,
                 tags: extra.tags,
+                ..AccountChanges::default()
             };
             directory.update_account(&key, changes).map(Ok)
         })

@@ -169,7 +169,7 @@ pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
         (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
         (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
-        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
     ),
 )]
@@ -251,7 +251,7 @@ async fn create_contact(
         (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
         (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
-        (status = 415, description = "Neither JSON nor form data", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 404, description = "Contact not found.", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
     ),

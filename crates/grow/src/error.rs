@@ -7,6 +7,7 @@ use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
 use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
 
+use crate::input::selected_invalid_message;
 use crate::openapi::{MessageBody, ValidationBody};
 
 /// The Grow dialect.
@@ -84,7 +85,7 @@ impl Dialect for Grow {
             ),
             ApiError::UnsupportedMediaType(_) => message(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "The request body must be application/json or application/x-www-form-urlencoded.",
+                "The request body must be application/json, application/x-www-form-urlencoded or multipart/form-data.",
             ),
             ApiError::PayloadTooLarge { .. } => message(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -150,6 +151,11 @@ fn render_core(error: &CoreError) -> HttpResponse {
         CoreError::Conflict(Conflict::EmailTaken { .. }) => invalid(&FieldErrors::single(
             "email",
             "The email has already been taken.".into(),
+        )),
+        // Grow's rule for a client's owner: a user that already belongs to the client.
+        CoreError::Conflict(Conflict::OwnerNotInAccount) => invalid(&FieldErrors::single(
+            "owner",
+            selected_invalid_message("owner"),
         )),
         CoreError::UnknownAccount => invalid(&FieldErrors::single(
             "clientid",

@@ -1,6 +1,7 @@
 //! dialect-grow: the Grow CRM contacts API (`/api/contacts`, `/api/clients`) as a translator
 //! over the gateway: Laravel-style messages, numeric ids, page/limit lists, JSON or form bodies.
 
+mod client_actions;
 mod clients;
 mod contacts;
 mod error;
@@ -51,6 +52,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         resource::<Grow>("/clients/{id}")
             .on(Method::GET, clients::show)
             .on(Method::PATCH, clients::update)
+            .on(Method::DELETE, client_actions::delete)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/clients/{id}/tags")
+            .on(Method::PUT, client_actions::set_tags)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/clients/{id}/status")
+            .on(Method::PUT, client_actions::set_status)
+            .finish(),
+    )
+    .service(
+        resource::<Grow>("/clients/{id}/owner")
+            .on(Method::PUT, client_actions::set_owner)
             .finish(),
     );
 }

@@ -136,6 +136,30 @@ pub struct UpdateClient {
     pub tags: Option<Vec<String>>,
 }
 
+/// The body of `PUT /api/clients/{id}/tags`: the full set.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ClientTags {
+    #[schema(max_items = 100)]
+    pub tags: Option<Vec<String>>,
+}
+
+/// The body of `PUT /api/clients/{id}/status`.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ClientStatus {
+    #[schema(pattern = "^(active|suspended)$")]
+    pub status: String,
+}
+
+/// The body of `PUT /api/clients/{id}/owner`: a contact of this client.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ClientOwner {
+    #[schema(minimum = 1)]
+    pub owner: i64,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "contacts-gateway: Grow CRM contacts", description = "The Grow CRM contacts and clients API over the gateway's store."),
@@ -150,11 +174,15 @@ pub struct UpdateClient {
         crate::clients::create,
         crate::clients::show,
         crate::clients::update,
+        crate::client_actions::delete,
+        crate::client_actions::set_tags,
+        crate::client_actions::set_status,
+        crate::client_actions::set_owner,
     ),
     components(schemas(
         ContactView, ClientView, ClientRef, Role, Social, Dates, Category, Owner, Billing, Shipping,
         DeletedId, Meta, MessageBody, ValidationBody, CreateContact, UpdateContact, CreateClient,
-        UpdateClient, Item<ContactView>, Item<ClientView>, Item<DeletedId>, ListPage<ContactView>,
+        UpdateClient, ClientTags, ClientStatus, ClientOwner, Item<ContactView>, Item<ClientView>, Item<DeletedId>, ListPage<ContactView>,
         ListPage<ClientView>,
     )),
     modifiers(&BearerKey),

@@ -67,6 +67,8 @@ async fn read_within_limit(
 enum Kind {
     Json,
     Form,
+    /// `multipart/form-data` with its boundary.
+    Multipart(String),
     Unknown,
 }
 
@@ -74,12 +76,18 @@ fn content_kind(req: &HttpRequest) -> Result<Kind, ApiError> {
     let Some(value) = req.headers().get(CONTENT_TYPE) else {
         return Ok(Kind::Unknown);
     };
-    let text = value.to_str().unwrap_or("").to_ascii_lowercase();
+    let raw = value.to_str().unwrap_or("");
+    let text = raw.to_ascii_lowercase();
     let essence = text.split(';').next().unwrap_or("").trim().to_owned();
     if essence == "application/json" || essence.ends_with("+json") {
         Ok(Kind::Json)
     } else if essence == "application/x-www-form-urlencoded" {
         Ok(Kind::Form)
+    } else if essence == "multipart/form-data" {
+        // The boundary keeps its letter case.
+        multer::parse_boundary(raw)
+            .map(Kind::Multipart)
+            .map_err(|_| ApiError::MalformedBody("the multipart body names no boundary".into()))
     } else if essence.is_empty() {
         Ok(Kind::Unknown)
     } else {
@@ -154,13 +162,22 @@ fn field_name(key: &str) -> &str {
     }
 }
 
-/// Form fields as JSON strings. `key[]` fields gather into arrays, as PHP clients send them, and
-/// so does a plain key sent more than once (an array in the API's documents).
-fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
-    let pairs = form_pairs(body)?;
+/// The field a list item's key names: `tags[]` and PHP's indexed `tags[0]`, `tags[1]`… (what
+/// `http_build_query` writes) are items of `tags`; any other key is not a list item.
+fn list_item_of(key: &str) -> Option<&str> {
+    let inner = key.strip_suffix(']')?;
+    let (name, index) = inner.split_once('[')?;
+    let is_index = index.is_empty() || index.bytes().all(|b| b.is_ascii_digit());
+    (is_index && !name.is_empty()).then_some(name)
+}
+
+/// Form fields as JSON strings, in the order sent. List items (`key[]`, `key[0]`) gather into
+/// arrays, as PHP clients send them, and so does a plain key sent more than once (an array in
+/// the API's documents).
+fn gather_fields(pairs: Vec<(String, String)>) -> Fields {
     let mut fields = Fields::new();
     for (key, value) in pairs {
-        let (name, listed) = match key.strip_suffix("[]") {
+        let (name, listed) = match list_item_of(&key) {
             Some(name) => (name.to_owned(), true),
             None => (key, false),
         };
@@ -178,7 +195,39 @@ fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
             }
         }
     }
-    Ok(fields)
+    fields
+}
+
+fn parse_form(body: &[u8]) -> Result<Fields, ApiError> {
+    form_pairs(body).map(gather_fields)
+}
+
+/// `multipart/form-data` as fields: every part is a text field, a part sent as a file included
+/// (Python's `requests.post(files={"first_name": "Ada"})` names each part a file), since no
+/// field of any dialect takes a file. The body was already read within the size limit.
+async fn parse_multipart(body: Vec<u8>, boundary: String) -> Result<Fields, ApiError> {
+    let chunk = futures_util::stream::once(async move {
+        Ok::<_, std::convert::Infallible>(actix_web::web::Bytes::from(body))
+    });
+    let mut multipart = multer::Multipart::new(chunk, boundary);
+    let malformed = |err: multer::Error| {
+        ApiError::MalformedBody(format!("the multipart body is malformed: {err}"))
+    };
+    let mut pairs = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(malformed)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let value = field.bytes().await.map_err(malformed)?;
+        match String::from_utf8(value.to_vec()) {
+            Ok(value) => pairs.push((name, value)),
+            Err(_) => {
+                return Err(ApiError::InvalidText {
+                    field: field_name(&name).to_owned(),
+                    problem: TextProblem::NotUtf8,
+                })
+            }
+        }
+    }
+    Ok(gather_fields(pairs))
 }
 
 /// The first string value holding a NUL character, named by its path in the body. NUL is not
@@ -205,7 +254,7 @@ fn first_nul(value: &Value, path: &str) -> Option<String> {
 /// Whether a key can name a field of some dialect (`first_name`, `custom_fields`, `tags[]`…):
 /// other keys are ignored by every reader, so what they hold is never stored or refused.
 fn can_name_a_field(key: &str) -> bool {
-    let name = key.strip_suffix("[]").unwrap_or(key);
+    let name = list_item_of(key).unwrap_or(key);
     name.chars()
         .next()
         .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
@@ -247,7 +296,7 @@ pub struct Body {
     pub form: bool,
 }
 
-/// Reads the body. JSON always; form data only when `accept_form`. An empty body is no fields.
+/// Reads the body. JSON always; form data (urlencoded or multipart) only when `accept_form`. An empty body is no fields.
 /// Without a content type, a body that looks like JSON is read as JSON.
 pub async fn read_body(
     req: &HttpRequest,
@@ -269,9 +318,13 @@ pub async fn read_body(
     match kind {
         Kind::Json => parse_json(&body).and_then(json),
         Kind::Form if accept_form => parse_form(&body).and_then(form),
+        Kind::Multipart(boundary) if accept_form => {
+            parse_multipart(body, boundary).await.and_then(form)
+        }
         Kind::Form => Err(ApiError::UnsupportedMediaType(
             "application/x-www-form-urlencoded".into(),
         )),
+        Kind::Multipart(_) => Err(ApiError::UnsupportedMediaType("multipart/form-data".into())),
         Kind::Unknown => {
             let looks_like_json = body
                 .iter()

@@ -1,7 +1,8 @@
-//! `/accounts` (the rows Grow calls clients) and `/me` (the key making the call).
+//! `/accounts` (the rows Grow calls clients: list, show, create, update, delete) and `/me`
+//! (the key making the call).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use contacts_core::{AccountKey, AccountQuery, NewAccount};
+use contacts_core::{AccountChanges, AccountKey, AccountQuery, NewAccount};
 use contacts_http::{query_pairs, read_fields, Ctx};
 use serde_json::Value;
 
@@ -79,25 +80,32 @@ pub async fn show(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     respond(&ctx.request_id, result)
 }
 
-fn string_list(reader: &mut Reader, body: &contacts_http::Fields, name: &str) -> Vec<String> {
+/// A list of strings; `None` when absent or null (on PATCH: leave it as it is).
+fn string_list(
+    reader: &mut Reader,
+    body: &contacts_http::Fields,
+    name: &str,
+) -> Option<Vec<String>> {
     match body.get(name) {
-        None | Some(Value::Null) => Vec::new(),
+        None | Some(Value::Null) => None,
         Some(Value::Array(items))
             if items.len() <= 100
                 && items
                     .iter()
                     .all(|item| item.as_str().is_some_and(|s| s.len() <= 255)) =>
         {
-            items
-                .iter()
-                .filter_map(|item| item.as_str().map(str::to_owned))
-                .collect()
+            Some(
+                items
+                    .iter()
+                    .filter_map(|item| item.as_str().map(str::to_owned))
+                    .collect(),
+            )
         }
         Some(_) => {
             reader
                 .problems
                 .push(format!("{name} must be an array of at most 100 strings"));
-            Vec::new()
+            None
         }
     }
 }
@@ -121,8 +129,8 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
         let body = read_fields(&req, payload, false).await?;
         let mut reader = Reader::new(&body);
         let name = reader.text("name");
-        let domains = string_list(&mut reader, &body, "domains");
-        let tags = string_list(&mut reader, &body, "tags");
+        let domains = string_list(&mut reader, &body, "domains").unwrap_or_default();
+        let tags = string_list(&mut reader, &body, "tags").unwrap_or_default();
         let external_ids = reader.external_ids().unwrap_or_default();
         let name = name.filter(|name| !name.is_empty());
         // A name that was refused (too long, not a string) has its own message already.
@@ -146,6 +154,78 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
             .run(move |directory| directory.create_account(account, None))
             .await?;
         Ok(views::single(views::account(&created), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+/// Update an account, by its id or external id: fields absent or null stay as they are.
+#[utoipa::path(patch, path = "/accounts/{id}",
+    params(("id" = String, Path, description = "The account's id or one of its external ids")),
+    request_body = crate::openapi::UpdateAccount,
+    responses(
+        (status = 200, description = "The account as it now is", body = crate::views::Single<crate::views::AccountView>),
+        (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Account not found!", body = crate::openapi::ErrorBody),
+        (status = 409, description = "Another account has one of these external ids", body = crate::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::openapi::ErrorBody),
+        (status = 415, description = "Body is not JSON", body = crate::openapi::ErrorBody),
+    ),
+)]
+pub async fn update(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let result = async {
+        ctx.authorize_write()?;
+        let key = AccountKey::UidOrExternalId(path.into_inner());
+        let body = read_fields(&req, payload, false).await?;
+        let mut reader = Reader::new(&body);
+        let name = reader.text("name");
+        if name.as_deref().is_some_and(str::is_empty) {
+            reader.problems.push("name must not be empty".into());
+        }
+        let changes = AccountChanges {
+            name,
+            domains: string_list(&mut reader, &body, "domains"),
+            tags: string_list(&mut reader, &body, "tags"),
+            external_ids: reader.external_ids(),
+            ..AccountChanges::default()
+        };
+        if !reader.problems.is_empty() {
+            return Err(PylonError::Invalid(reader.problems));
+        }
+        let updated = ctx
+            .run(move |directory| directory.update_account(&key, changes))
+            .await?;
+        Ok(views::single(views::account(&updated), &ctx.request_id))
+    }
+    .await;
+    respond(&ctx.request_id, result)
+}
+
+/// Delete an account, by its id or external id, and every contact of it.
+#[utoipa::path(delete, path = "/accounts/{id}",
+    params(("id" = String, Path, description = "The account's id or one of its external ids")),
+    responses(
+        (status = 200, description = "Deleted, with its contacts", body = crate::views::RequestIdOnly),
+        (status = 401, description = "Missing or invalid key", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::ErrorBody),
+        (status = 404, description = "Account not found!", body = crate::openapi::ErrorBody),
+    ),
+)]
+pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
+    let result = async {
+        // Its contacts go with it, so it is a contact write.
+        ctx.authorize_contact_write()?;
+        let key = AccountKey::UidOrExternalId(path.into_inner());
+        ctx.run(move |directory| directory.delete_account(&key))
+            .await?;
+        Ok(views::request_id_only(&ctx.request_id))
     }
     .await;
     respond(&ctx.request_id, result)

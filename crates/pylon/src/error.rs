@@ -126,9 +126,9 @@ fn render_core(error: &CoreError, rid: &RequestId) -> HttpResponse {
             existing_uid,
             rid,
         ),
-        CoreError::Conflict(Conflict::ContactHasNoAccount | Conflict::KeyNameTaken) => {
-            errors(StatusCode::CONFLICT, &["Conflict"], rid)
-        }
+        CoreError::Conflict(
+            Conflict::ContactHasNoAccount | Conflict::KeyNameTaken | Conflict::OwnerNotInAccount,
+        ) => errors(StatusCode::CONFLICT, &["Conflict"], rid),
         CoreError::InvalidCursor => errors(StatusCode::BAD_REQUEST, &["cursor is invalid"], rid),
         CoreError::Unavailable(Unavailable::WritersQueued | Unavailable::Contention) => errors(
             StatusCode::SERVICE_UNAVAILABLE,

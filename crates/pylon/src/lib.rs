@@ -51,6 +51,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(
         resource::<Pylon>("/accounts/{id}")
             .on(Method::GET, accounts::show)
+            .on(Method::PATCH, accounts::update)
+            .on(Method::DELETE, accounts::delete)
             .finish(),
     )
     .service(

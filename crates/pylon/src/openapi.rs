@@ -170,6 +170,21 @@ pub struct CreateAccount {
     pub external_ids: Option<Vec<ExternalIdInput>>,
 }
 
+/// The body of `PATCH /accounts/{id}`: absent or null fields stay as they are; a list given
+/// replaces the whole list.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct UpdateAccount {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
+    pub name: Option<String>,
+    #[schema(max_items = 100)]
+    pub domains: Option<Vec<String>>,
+    #[schema(max_items = 100)]
+    pub tags: Option<Vec<String>>,
+    #[schema(max_items = 100)]
+    pub external_ids: Option<Vec<ExternalIdInput>>,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "contacts-gateway: Pylon contacts", description = "Pylon's contacts API over the gateway's store."),
@@ -184,12 +199,15 @@ pub struct CreateAccount {
         crate::accounts::list,
         crate::accounts::create,
         crate::accounts::show,
+        crate::accounts::update,
+        crate::accounts::delete,
         crate::accounts::me,
     ),
     components(schemas(
         ContactView, AccountView, MeView, MiniAccount, CustomFieldValue, ExternalIdView,
         IntegrationUserId, Pagination, RequestIdOnly, ErrorBody, CreateContact, UpdateContact, ImportContact,
         CustomFieldInput, ExternalIdInput, EmailInput, Filter, SearchContacts, CreateAccount,
+        UpdateAccount,
         Single<ContactView>, Page<ContactView>, Single<AccountView>, Page<AccountView>, Single<MeView>,
     )),
     modifiers(&BearerKey),

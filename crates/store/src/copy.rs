@@ -53,7 +53,7 @@ table_rows!(AccountRow, accounts, {
     billing_street: Option<String>, billing_city: Option<String>, billing_state: Option<String>,
     billing_zip: Option<String>, billing_country: Option<String>, invoice_due_days: Option<i64>,
     tags: String, domains: String, owner_contact_id: Option<i64>, created_at: String,
-    updated_at: String,
+    updated_at: String, deleted_at: Option<String>,
 });
 table_rows!(AccountExternalIdRow, account_external_ids, {
     account_id: i64, position: i32, external_id: String, label: String,

@@ -141,6 +141,20 @@ impl Directory for Store {
         self.writing(move |conn| accounts::update(conn, &key, changes.clone()))
     }
 
+    fn delete_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
+        let key = key.clone();
+        self.writing(move |conn| accounts::delete(conn, &key))
+    }
+
+    fn set_account_owner_of(
+        &self,
+        key: &AccountKey,
+        owner: &ContactKey,
+    ) -> Result<Account, CoreError> {
+        let (key, owner) = (key.clone(), owner.clone());
+        self.writing(move |conn| accounts::set_owner(conn, &key, &owner))
+    }
+
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
         self.reading(|conn| accounts::list(conn, query))
     }

@@ -22,6 +22,7 @@ diesel::table! {
         owner_contact_id -> Nullable<BigInt>,
         created_at -> Text,
         updated_at -> Text,
+        deleted_at -> Nullable<Text>,
     }
 }
 

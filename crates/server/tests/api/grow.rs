@@ -12,7 +12,7 @@ use crate::support::{start, Reply, TestApp};
 type Req = actix_http::Request;
 
 /// Creates a client (and its owner contact) and answers the client object.
-async fn client<S, B>(app: &TestApp<S>, company: &str, owner_email: &str) -> Value
+pub(crate) async fn client<S, B>(app: &TestApp<S>, company: &str, owner_email: &str) -> Value
 where
     S: Service<Req, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
@@ -27,7 +27,7 @@ where
     reply.body["data"].clone()
 }
 
-async fn contact<S, B>(
+pub(crate) async fn contact<S, B>(
     app: &TestApp<S>,
     client_id: i64,
     first: &str,
@@ -48,11 +48,11 @@ where
     reply.body["data"].clone()
 }
 
-fn invalid(errors: Value) -> Value {
+pub(crate) fn invalid(errors: Value) -> Value {
     json!({"message": "The given data was invalid.", "errors": errors})
 }
 
-fn message(text: &str) -> Value {
+pub(crate) fn message(text: &str) -> Value {
     json!({ "message": text })
 }
 

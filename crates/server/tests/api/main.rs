@@ -4,10 +4,13 @@
 mod bounds;
 mod foundation;
 mod grow;
+mod grow_bodies;
+mod grow_clients;
 mod limits;
 mod openapi;
 #[path = "../../../store/tests/support/postgres.rs"]
 mod pg_cluster;
 mod pylon;
+mod pylon_accounts;
 mod support;
 mod workshop;

@@ -12,7 +12,7 @@ use crate::support::{start, Reply, TestApp};
 
 type Req = actix_http::Request;
 
-async fn create<S, B>(app: &TestApp<S>, body: Value) -> Value
+pub(crate) async fn create<S, B>(app: &TestApp<S>, body: Value) -> Value
 where
     S: Service<Req, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
@@ -23,7 +23,7 @@ where
 }
 
 /// Asserts Pylon's error body: these messages and the request id of the response.
-fn assert_errors(reply: &Reply, status: StatusCode, messages: &[&str]) {
+pub(crate) fn assert_errors(reply: &Reply, status: StatusCode, messages: &[&str]) {
     assert_eq!(reply.status, status, "{}", reply.text);
     let request_id = reply.header("x-request-id").expect("request id");
     assert_eq!(

@@ -161,6 +161,28 @@ where
         .await
     }
 
+    pub async fn put_json(&self, path: &str, body: Value) -> Reply {
+        self.call(TestRequest::put().uri(path).set_json(body)).await
+    }
+
+    /// A request with this method, content type and body, exactly as given.
+    pub async fn send_body(
+        &self,
+        method: actix_web::http::Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<actix_web::web::Bytes>,
+    ) -> Reply {
+        self.call(
+            TestRequest::default()
+                .method(method)
+                .uri(path)
+                .insert_header(("Content-Type", content_type.to_owned()))
+                .set_payload(body.into()),
+        )
+        .await
+    }
+
     /// A key with these flags, for tests about keys.
     pub fn extra_key(&self, name: &str, read_only: bool) -> String {
         let (key, _) = contacts_gateway::keys::create(self.store.as_directory(), name, read_only)

@@ -635,6 +635,16 @@ async fn when_the_api_is_not_the_sync_source_writes_are_refused_everywhere() {
         label: String::new(),
     }];
     let contact = app.directory().create_contact(imported).expect("imported");
+    let (account, _) = app
+        .directory()
+        .create_account(
+            contacts_core::NewAccount {
+                name: "Acme".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .expect("account");
     let message = "Contacts can only be changed through the API when the API is the sync source.";
 
     let workshop = [
@@ -661,6 +671,12 @@ async fn when_the_api_is_not_the_sync_source_writes_are_refused_everywhere() {
         app.put(&format!("/api/contacts/{}/account-owner", contact.id))
             .await,
         app.post_json("/api/clients", json!({})).await,
+        app.delete(&format!("/api/clients/{}", account.id)).await,
+        app.put_json(
+            &format!("/api/clients/{}/owner", account.id),
+            json!({"owner": contact.id}),
+        )
+        .await,
     ];
     for reply in grow {
         assert_eq!(
@@ -673,6 +689,7 @@ async fn when_the_api_is_not_the_sync_source_writes_are_refused_everywhere() {
         app.patch_json(&format!("/contacts/{}", contact.uid), json!({}))
             .await,
         app.delete(&format!("/contacts/{}", contact.uid)).await,
+        app.delete(&format!("/accounts/{}", account.uid)).await,
     ];
     for reply in pylon {
         assert_eq!(reply.status, StatusCode::FORBIDDEN);

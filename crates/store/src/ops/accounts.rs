@@ -1,4 +1,5 @@
-//! Accounts (Grow's clients, Pylon's accounts): look-ups, creation with an owner contact, updates.
+//! Accounts (Grow's clients, Pylon's accounts): look-ups, creation with an owner contact,
+//! updates, owner changes and deletes.
 
 use std::collections::HashMap;
 
@@ -6,8 +7,8 @@ use super::Conn;
 use contacts_core::account::Address;
 use contacts_core::validate::join_name;
 use contacts_core::{
-    Account, AccountChanges, AccountKey, AccountQuery, AccountSort, Conflict, Contact, CoreError,
-    Entity, ExternalId, NewAccount, NewContact, Order, Timestamp,
+    Account, AccountChanges, AccountKey, AccountQuery, AccountSort, Conflict, Contact, ContactKey,
+    CoreError, Entity, ExternalId, NewAccount, NewContact, Order, Timestamp,
 };
 use diesel::prelude::*;
 
@@ -49,8 +50,9 @@ struct AccountRow {
 
 /// The id of the account `key` names, if there is one.
 pub fn resolve_account(conn: &mut Conn, key: &AccountKey) -> Result<Option<i64>, CoreError> {
+    let live = || accounts::table.filter(accounts::deleted_at.is_null());
     let by_uid = |conn: &mut Conn, uid: &str| {
-        accounts::table
+        live()
             .filter(accounts::uid.eq(uid))
             .select(accounts::id)
             .first::<i64>(conn)
@@ -66,8 +68,8 @@ pub fn resolve_account(conn: &mut Conn, key: &AccountKey) -> Result<Option<i64>,
             .map_err(db)
     };
     match key {
-        AccountKey::Id(id) => accounts::table
-            .find(id)
+        AccountKey::Id(id) => live()
+            .filter(accounts::id.eq(id))
             .select(accounts::id)
             .first(conn)
             .optional()
@@ -184,25 +186,61 @@ fn load_account(conn: &mut Conn, id: i64) -> Result<Account, CoreError> {
         .ok_or(CoreError::NotFound(Entity::Account))
 }
 
+/// Refuses external ids another account than `own` holds.
+fn check_external_ids_free(
+    conn: &mut Conn,
+    external_ids: &[ExternalId],
+    own: Option<i64>,
+) -> Result<(), CoreError> {
+    for external in external_ids {
+        let holder: Option<(i64, String)> = account_external_ids::table
+            .inner_join(accounts::table)
+            .filter(account_external_ids::external_id.eq(&external.external_id))
+            .select((accounts::id, accounts::uid))
+            .first(conn)
+            .optional()
+            .map_err(db)?;
+        if let Some((holder_id, existing_uid)) = holder {
+            if Some(holder_id) != own {
+                return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken {
+                    existing_uid,
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_external_ids(
+    conn: &mut Conn,
+    account_id: i64,
+    external_ids: &[ExternalId],
+) -> Result<(), CoreError> {
+    let rows: Vec<_> = external_ids
+        .iter()
+        .enumerate()
+        .map(|(position, external)| {
+            (
+                account_external_ids::account_id.eq(account_id),
+                account_external_ids::position.eq(position as i32),
+                account_external_ids::external_id.eq(&external.external_id),
+                account_external_ids::label.eq(&external.label),
+            )
+        })
+        .collect();
+    diesel::insert_into(account_external_ids::table)
+        .values(&rows)
+        .execute(conn)
+        .map_err(db)?;
+    Ok(())
+}
+
 pub fn create(
     conn: &mut Conn,
     new: NewAccount,
     owner: Option<NewContact>,
 ) -> Result<(Account, Option<Contact>), CoreError> {
-    for external in &new.external_ids {
-        let holder: Option<String> = account_external_ids::table
-            .inner_join(accounts::table)
-            .filter(account_external_ids::external_id.eq(&external.external_id))
-            .select(accounts::uid)
-            .first(conn)
-            .optional()
-            .map_err(db)?;
-        if let Some(existing_uid) = holder {
-            return Err(CoreError::Conflict(Conflict::AccountExternalIdTaken {
-                existing_uid,
-            }));
-        }
-    }
+    check_external_ids_free(conn, &new.external_ids, None)?;
     let now = Timestamp::now().to_text();
     let id: i64 = diesel::insert_into(accounts::table)
         .values((
@@ -227,23 +265,7 @@ pub fn create(
         .returning(accounts::id)
         .get_result(conn)
         .map_err(db)?;
-    let externals: Vec<_> = new
-        .external_ids
-        .iter()
-        .enumerate()
-        .map(|(position, external)| {
-            (
-                account_external_ids::account_id.eq(id),
-                account_external_ids::position.eq(position as i32),
-                account_external_ids::external_id.eq(&external.external_id),
-                account_external_ids::label.eq(&external.label),
-            )
-        })
-        .collect();
-    diesel::insert_into(account_external_ids::table)
-        .values(&externals)
-        .execute(conn)
-        .map_err(db)?;
+    insert_external_ids(conn, id, &new.external_ids)?;
     let owner = match owner {
         Some(mut contact) => {
             contact.account = Some(AccountKey::Id(id));
@@ -280,6 +302,8 @@ struct AccountUpdate {
     billing_country: Option<Option<String>>,
     invoice_due_days: Option<Option<i64>>,
     tags: Option<String>,
+    status: Option<String>,
+    domains: Option<String>,
     updated_at: Option<String>,
 }
 
@@ -304,8 +328,17 @@ pub fn update(
         billing_country: billing.as_ref().map(|b| b.country.clone()),
         invoice_due_days: changes.invoice_due_days,
         tags: changes.tags.as_deref().map(to_json_list),
+        status: changes.status,
+        domains: changes.domains.as_deref().map(to_json_list),
         updated_at: Some(Timestamp::now().to_text()),
     };
+    if let Some(external_ids) = &changes.external_ids {
+        check_external_ids_free(conn, external_ids, Some(id))?;
+        diesel::delete(account_external_ids::table.filter(account_external_ids::account_id.eq(id)))
+            .execute(conn)
+            .map_err(db)?;
+        insert_external_ids(conn, id, external_ids)?;
+    }
     diesel::update(accounts::table.find(id))
         .set(&update)
         .execute(conn)
@@ -313,10 +346,66 @@ pub fn update(
     load_account(conn, id)
 }
 
+/// Tombstones the account and its live contacts: the account leaves every look-up and list,
+/// its external ids are freed, and each contact is deleted as a contact delete would.
+pub fn delete(conn: &mut Conn, key: &AccountKey) -> Result<Account, CoreError> {
+    let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
+    let before = load_account(conn, id)?;
+    let members: Vec<i64> = contacts_table::table
+        .filter(contacts_table::account_id.eq(id))
+        .filter(contacts_table::deleted_at.is_null())
+        .select(contacts_table::id)
+        .load(conn)
+        .map_err(db)?;
+    contacts::tombstone_all(conn, &members)?;
+    let now = Timestamp::now().to_text();
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::deleted_at.eq(Some(&now)),
+            accounts::updated_at.eq(&now),
+            accounts::status.eq("deleted"),
+            accounts::owner_contact_id.eq(None::<i64>),
+        ))
+        .execute(conn)
+        .map_err(db)?;
+    diesel::delete(account_external_ids::table.filter(account_external_ids::account_id.eq(id)))
+        .execute(conn)
+        .map_err(db)?;
+    Ok(before)
+}
+
+/// Makes `owner` the account's owner; it must be a live contact of this account.
+pub fn set_owner(
+    conn: &mut Conn,
+    key: &AccountKey,
+    owner: &ContactKey,
+) -> Result<Account, CoreError> {
+    let id = resolve_account(conn, key)?.ok_or(CoreError::NotFound(Entity::Account))?;
+    let contact_id = match contacts::resolve(conn, owner) {
+        Ok(contact_id) => contact_id,
+        Err(CoreError::NotFound(_)) => {
+            return Err(CoreError::Conflict(Conflict::OwnerNotInAccount))
+        }
+        Err(err) => return Err(err),
+    };
+    let member_of: Option<i64> = contacts_table::table
+        .find(contact_id)
+        .select(contacts_table::account_id)
+        .first(conn)
+        .map_err(db)?;
+    if member_of != Some(id) {
+        return Err(CoreError::Conflict(Conflict::OwnerNotInAccount));
+    }
+    contacts::set_account_owner(conn, &ContactKey::Id(contact_id))?;
+    load_account(conn, id)
+}
+
 pub fn list(conn: &mut Conn, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
     // The same filters twice: once to count, once for the page.
     let filtered = || {
-        let mut boxed = accounts::table.into_boxed();
+        let mut boxed = accounts::table
+            .filter(accounts::deleted_at.is_null())
+            .into_boxed();
         if let Some(status) = &query.status {
             boxed = boxed.filter(accounts::status.eq(status.clone()));
         }

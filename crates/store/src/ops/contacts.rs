@@ -546,32 +546,43 @@ pub(crate) fn apply_changes(
 /// Tombstones a contact inside the caller's transaction: its email, phones, external ids and
 /// password go, so they can be used again; it stops owning its account.
 pub(crate) fn tombstone(conn: &mut Conn, id: i64) -> Result<(), CoreError> {
+    tombstone_all(conn, &[id])
+}
+
+/// Tombstones these contacts: status `deleted`, email, phones, external ids and password
+/// cleared, and none of them an account's owner any more.
+pub(crate) fn tombstone_all(conn: &mut Conn, ids: &[i64]) -> Result<(), CoreError> {
     let now = Timestamp::now().to_text();
-    diesel::update(contacts::table.find(id))
-        .set((
-            contacts::deleted_at.eq(Some(&now)),
-            contacts::updated_at.eq(&now),
-            contacts::status.eq("deleted"),
-            contacts::email.eq(None::<String>),
-            contacts::email_key.eq(None::<String>),
-            contacts::phone.eq(None::<String>),
-            contacts::password_hash.eq(None::<String>),
-        ))
+    // Well under SQLite's bound on parameters per statement.
+    for ids in ids.chunks(5000) {
+        diesel::update(contacts::table.filter(contacts::id.eq_any(ids)))
+            .set((
+                contacts::deleted_at.eq(Some(&now)),
+                contacts::updated_at.eq(&now),
+                contacts::status.eq("deleted"),
+                contacts::email.eq(None::<String>),
+                contacts::email_key.eq(None::<String>),
+                contacts::phone.eq(None::<String>),
+                contacts::password_hash.eq(None::<String>),
+            ))
+            .execute(conn)
+            .map_err(db)?;
+        diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq_any(ids)))
+            .execute(conn)
+            .map_err(db)?;
+        diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq_any(ids)))
+            .execute(conn)
+            .map_err(db)?;
+        diesel::delete(
+            contact_external_ids::table.filter(contact_external_ids::contact_id.eq_any(ids)),
+        )
         .execute(conn)
         .map_err(db)?;
-    diesel::delete(contact_emails::table.filter(contact_emails::contact_id.eq(id)))
-        .execute(conn)
-        .map_err(db)?;
-    diesel::delete(contact_phones::table.filter(contact_phones::contact_id.eq(id)))
-        .execute(conn)
-        .map_err(db)?;
-    diesel::delete(contact_external_ids::table.filter(contact_external_ids::contact_id.eq(id)))
-        .execute(conn)
-        .map_err(db)?;
-    diesel::update(accounts::table.filter(accounts::owner_contact_id.eq(id)))
-        .set(accounts::owner_contact_id.eq(None::<i64>))
-        .execute(conn)
-        .map_err(db)?;
+        diesel::update(accounts::table.filter(accounts::owner_contact_id.eq_any(ids)))
+            .set(accounts::owner_contact_id.eq(None::<i64>))
+            .execute(conn)
+            .map_err(db)?;
+    }
     Ok(())
 }
 
