@@ -72,7 +72,7 @@ fn created_in_workshop_is_read_by_pylon_and_grow() {
             "avatar_url": null, "account": null,
             "custom_fields": {"department": {"slug": "department", "value": "Engines"}, "level": {"slug": "level", "value": "3"}},
             "external_ids": [{"external_id": "W-7", "label": ""}], "integration_user_ids": [],
-            "phone_numbers": ["+44 20 7946 0000"], "primary_phone_number": "+44 20 7946 0000",
+            "phone_numbers": ["442079460000"], "primary_phone_number": "442079460000",
             "portal_role": null, "portal_role_id": null,
         })
     );

@@ -10,4 +10,5 @@ mod foundation;
 mod hardening;
 mod nodes;
 mod operations;
+mod php;
 mod sync;

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod error;
 pub mod gateway;
 pub mod observe;
+pub mod phone;
 pub mod query;
 pub mod time;
 pub mod validate;

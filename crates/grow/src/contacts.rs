@@ -190,7 +190,7 @@ async fn create_contact(
     let last_name = input.required("last_name", 100);
     let email = input.required_email("email");
     let client = input.required_id("clientid");
-    let phone = input.optional("phone", 100).flatten();
+    let phone = input.optional_phone("phone").flatten();
     let position = input.optional("position", 255).flatten();
     let send_email = input.yes("send_email");
     let mut errors = input.errors;
@@ -291,7 +291,7 @@ async fn update_contact(
     let email = (!email_empty)
         .then(|| input.required_email("email"))
         .flatten();
-    let phone = input.optional("phone", 100);
+    let phone = input.optional_phone("phone");
     let position = input.optional("position", 255);
     let mut errors = input.errors;
     let updated = ctx

@@ -1,6 +1,7 @@
 //! Reading Grow request fields the way Laravel validates them: strings trimmed, empty strings
 //! treated as absent, and one message per failed rule in Laravel's default English.
 
+use contacts_core::phone::{is_valid_phone, MAX_PHONE_CHARS};
 use contacts_core::validate::is_valid_email;
 use contacts_http::{Body, Fields};
 use serde_json::Value;
@@ -123,6 +124,20 @@ impl<'a> Input<'a> {
             Ok(None) => Some(None),
             Err(()) => None,
         }
+    }
+
+    /// An optional phone by the store's one rule (`contacts_core::phone`), which every dialect
+    /// shares so that what Grow takes, Pylon and Workshop show and accept back.
+    pub fn optional_phone(&mut self, field: &str) -> Option<Option<String>> {
+        let value = self.optional(field, MAX_PHONE_CHARS)?;
+        if value.as_deref().is_some_and(|phone| !is_valid_phone(phone)) {
+            self.errors.add(
+                field,
+                format!("The {} field format is invalid.", attribute(field)),
+            );
+            return None;
+        }
+        Some(value)
     }
 
     /// A required email address.

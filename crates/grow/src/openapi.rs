@@ -38,7 +38,7 @@ pub struct CreateContact {
     /// An existing client's id.
     #[schema(minimum = 1)]
     pub clientid: i64,
-    #[schema(max_length = 100)]
+    #[schema(schema_with = contacts_http::phone_schema)]
     pub phone: Option<String>,
     /// The job position.
     #[schema(max_length = 255)]
@@ -58,7 +58,7 @@ pub struct UpdateContact {
     pub last_name: String,
     #[schema(format = Email, max_length = 255)]
     pub email: String,
-    #[schema(max_length = 100)]
+    #[schema(schema_with = contacts_http::phone_schema)]
     pub phone: Option<String>,
     #[schema(max_length = 255)]
     pub position: Option<String>,

@@ -11,7 +11,7 @@ mod routes;
 pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
 pub use context::{Ctx, RequestId};
 pub use error::{ApiError, Dialect, TextProblem};
-pub use openapi::BearerKey;
+pub use openapi::{phone_schema, BearerKey};
 pub use routes::{resource, route_not_found, DialectResource};
 
 use actix_web::http::StatusCode;

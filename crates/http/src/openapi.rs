@@ -1,5 +1,7 @@
-//! What every dialect's OpenAPI document shares: the bearer-key security scheme.
+//! What every dialect's OpenAPI document shares: the bearer-key security scheme and the schema
+//! of the store's one phone rule.
 
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::Modify;
 
@@ -20,4 +22,14 @@ impl Modify for BearerKey {
             ),
         );
     }
+}
+
+/// A phone field, nullable: the pattern of `contacts_core::phone`, the rule every dialect's
+/// parser applies, so the documents cannot drift from it.
+pub fn phone_schema() -> utoipa::openapi::Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .max_length(Some(contacts_core::phone::MAX_PHONE_CHARS))
+        .pattern(Some(contacts_core::phone::PHONE_PATTERN))
+        .build()
 }

@@ -1,6 +1,7 @@
 //! `/contacts`: list, show, create, update, delete, and search with the filter tree.
 
 use actix_web::{web, HttpRequest, HttpResponse};
+use contacts_core::phone::digits_form;
 use contacts_core::validate::split_name;
 use contacts_core::{
     Conflict, ContactChanges, ContactKey, CoreError, FilterNode, KeysetPage, NewContact, Order,
@@ -333,8 +334,16 @@ pub async fn update(
                 let current = directory.get_contact(&key)?;
                 match (phones, primary) {
                     (Some(phones), primary) => changes.phones = Some((phones, primary)),
-                    (None, Some(primary)) if current.phones.contains(&primary) => {
-                        changes.phones = Some((current.phones.clone(), Some(primary)));
+                    // Pylon shows each phone's digits, so the primary is named by them.
+                    (None, Some(primary)) if shows_phone(&current.phones, &primary) => {
+                        let phones = current.phones.clone();
+                        let shown: Vec<Option<String>> =
+                            phones.iter().map(|phone| digits_form(phone)).collect();
+                        let chosen = shown
+                            .iter()
+                            .position(|digits| digits.as_deref() == Some(primary.as_str()))
+                            .map_or(primary, |at| phones[at].clone());
+                        changes.phones = Some((phones, Some(chosen)));
                     }
                     (None, Some(_)) => return Ok(Err(())),
                     (None, None) => {}
@@ -351,6 +360,13 @@ pub async fn update(
     }
     .await;
     respond(&ctx.request_id, result)
+}
+
+/// Whether Pylon shows `digits` among these phones.
+fn shows_phone(phones: &[String], digits: &str) -> bool {
+    phones
+        .iter()
+        .any(|phone| digits_form(phone).as_deref() == Some(digits))
 }
 
 /// Delete a contact.

@@ -131,8 +131,37 @@ impl<'a> Reader<'a> {
         Some(ids)
     }
 
+    /// `custom_fields` entries: the documented array of `{slug, value|values}`, or the map by
+    /// slug that Pylon shows (`{slug: {slug, value}}`), so a contact read can be sent back.
+    fn custom_field_entries(&mut self) -> Option<Vec<Value>> {
+        match self.get("custom_fields")? {
+            Value::Object(by_slug) if by_slug.len() > MAX_ITEMS => {
+                self.problems.push(format!(
+                    "custom_fields must have at most {MAX_ITEMS} entries"
+                ));
+                None
+            }
+            Value::Object(by_slug) => Some(
+                by_slug
+                    .iter()
+                    .map(|(slug, entry)| match entry {
+                        Value::Object(fields) => {
+                            let mut fields = fields.clone();
+                            fields
+                                .entry("slug")
+                                .or_insert_with(|| Value::String(slug.clone()));
+                            Value::Object(fields)
+                        }
+                        other => other.clone(),
+                    })
+                    .collect(),
+            ),
+            _ => self.array("custom_fields").cloned(),
+        }
+    }
+
     fn custom_fields(&mut self) -> Vec<(String, Option<AttributeValue>)> {
-        let Some(items) = self.array("custom_fields") else {
+        let Some(items) = self.custom_field_entries() else {
             return Vec::new();
         };
         let mut fields = Vec::new();
@@ -223,6 +252,17 @@ impl<'a> Reader<'a> {
         let mut emails = Vec::new();
         for (index, entry) in items.iter().enumerate() {
             let label = format!("emails[{index}]");
+            // An email as a string is how Pylon shows `emails`; read back, it is not primary.
+            if let Value::String(_) = entry {
+                match self.text_value(&label, entry, MAX_TEXT) {
+                    Some(email) if is_valid_email(&email) => emails.push((email, false)),
+                    Some(_) => self
+                        .problems
+                        .push(format!("{label} is not a valid email address")),
+                    None => {}
+                }
+                continue;
+            }
             let email = match self.entry_field(&label, entry, "email") {
                 Some(value) => self.text_value(&format!("{label}.email"), value, MAX_TEXT),
                 None => {
@@ -270,10 +310,21 @@ pub fn read_contact(fields: &Fields, allow_emails: bool) -> Result<ContactInput,
     }
     if allow_emails {
         input.emails = reader.emails();
-        if input.email.is_some() && input.emails.is_some() {
-            reader
-                .problems
-                .push("email and emails cannot be used together".into());
+        if let (Some(email), Some(emails)) = (&input.email, &mut input.emails) {
+            // Both, as a contact read from Pylon shows them: `email` names the primary among
+            // `emails`. Otherwise they are the vendor's exclusive alternatives.
+            let flagged = emails.iter().find(|(_, primary)| *primary).cloned();
+            let named = emails
+                .iter()
+                .position(|(listed, _)| listed.eq_ignore_ascii_case(email));
+            match (named, flagged) {
+                (Some(at), None) => emails[at].1 = true,
+                (Some(at), Some((flagged, _))) if emails[at].0 == flagged => {}
+                _ => reader
+                    .problems
+                    .push("email and emails cannot be used together".into()),
+            }
+            input.email = None;
         }
     }
     let account_id = reader.text("account_id");

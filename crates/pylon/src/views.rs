@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::HttpResponse;
+use contacts_core::phone::digits_form;
 use contacts_core::{Account, AttributeValue, Contact, ExternalId};
 use contacts_http::RequestId;
 use serde::Serialize;
@@ -173,8 +174,11 @@ pub fn contact(contact: &Contact) -> ContactView {
         custom_fields: custom_fields(attributes),
         external_ids: external_ids(contact_external_ids),
         integration_user_ids: Vec::new(),
-        phone_numbers: phones.clone(),
-        primary_phone_number: phone.clone(),
+        phone_numbers: phones
+            .iter()
+            .filter_map(|phone| digits_form(phone))
+            .collect(),
+        primary_phone_number: phone.as_deref().and_then(digits_form),
         portal_role: portal_role.clone(),
         portal_role_id: portal_role_id.clone(),
     }

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use contacts_core::phone::is_valid_phone;
 use contacts_core::validate::{is_valid_attribute_key, is_valid_email, split_name};
 use contacts_core::{AttributeValue, Directory, ImportOutcome, ImportRow, ImportRowError};
 
@@ -129,6 +130,13 @@ pub fn parse(path: &Path) -> Result<ParsedFile, CommandError> {
                 continue;
             }
         }
+        let phone = cell(&record, phone_column);
+        if let Some(phone) = phone.as_deref().filter(|phone| !is_valid_phone(phone)) {
+            parsed.rejected.push(reject(format!(
+                "phone {phone:?} is not a phone number (docs/mapping.md, phones)"
+            )));
+            continue;
+        }
         let attributes: BTreeMap<String, AttributeValue> = attribute_columns
             .iter()
             .filter_map(|(index, key)| {
@@ -139,7 +147,7 @@ pub fn parse(path: &Path) -> Result<ParsedFile, CommandError> {
             line,
             external_id,
             email,
-            phone: cell(&record, phone_column),
+            phone,
             first_name: first_name.unwrap_or_default(),
             last_name: last_name.unwrap_or_default(),
             attributes,

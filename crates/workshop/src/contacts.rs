@@ -3,11 +3,11 @@
 use actix_web::http::header::LOCATION;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use contacts_core::{ContactChanges, ContactKey, ExternalId, NewContact};
+use contacts_core::{Contact, ContactChanges, ContactKey, ExternalId, NewContact};
 use contacts_http::{read_fields, Ctx, Fields};
 
 use crate::error::{respond, WorkshopError};
-use crate::input::read_contact;
+use crate::input::{read_contact, BLANK};
 use crate::lookup::{contact_key, external_flag, speaks_1_0};
 use crate::views;
 
@@ -156,16 +156,28 @@ pub async fn update(
             attributes: input.attributes,
             ..ContactChanges::default()
         };
+        let sent_blank = input.sent_blank;
         ctx.run(move |directory| {
             let current = directory.get_contact(&key)?;
-            // Workshop: a contact without an external id must be given one.
-            if current.external_ids.is_empty() && changes.primary_external_id.is_none() {
-                return Ok(Err(()));
+            let refused: Vec<&str> = sent_blank
+                .iter()
+                .copied()
+                .filter(|field| !shows_blank(&current, field))
+                .collect();
+            if !refused.is_empty() {
+                return Ok(Err(refused));
             }
             directory.update_contact(&key, changes).map(Ok)
         })
         .await?
-        .map_err(|()| WorkshopError::field("external_id", "can't be blank"))?;
+        .map_err(|refused| {
+            WorkshopError::Invalid(
+                refused
+                    .into_iter()
+                    .map(|field| (field.to_owned(), vec![BLANK.to_owned()]))
+                    .collect(),
+            )
+        })?;
         Ok(views::message(
             StatusCode::OK,
             "Contact updated successfully",
@@ -173,6 +185,18 @@ pub async fn update(
     }
     .await;
     respond(&ctx.request_id, result)
+}
+
+/// Whether Workshop shows this field of the contact as null or blank, so that sending it back
+/// so changes nothing rather than clearing it.
+fn shows_blank(contact: &Contact, field: &str) -> bool {
+    match field {
+        "external_id" => contact.external_ids.is_empty(),
+        "first_name" => contact.first_name.is_empty(),
+        "last_name" => contact.last_name.is_empty(),
+        "email" => contact.email.is_none(),
+        _ => false,
+    }
 }
 
 /// Delete a contact.

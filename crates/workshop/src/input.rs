@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use contacts_core::phone::{is_valid_phone, MAX_PHONE_CHARS};
 use contacts_core::validate::{is_valid_attribute_key, is_valid_email};
 use contacts_core::AttributeValue;
 use contacts_http::Fields;
@@ -9,7 +10,7 @@ use serde_json::Value;
 
 use crate::error::FieldErrors;
 
-const BLANK: &str = "can't be blank";
+pub const BLANK: &str = "can't be blank";
 const MAX_ATTRIBUTES: usize = 100;
 
 /// A contact body; `None` is "not sent".
@@ -23,6 +24,10 @@ pub struct ContactInput {
     pub phone_number: Option<Option<String>>,
     /// `None` removes the key.
     pub attributes: BTreeMap<String, Option<AttributeValue>>,
+    /// On update, the fields of `external_id`, `first_name`, `last_name` and `email` sent null
+    /// or blank: no change when the contact shows them so (a Grow contact has no external id,
+    /// a one-word Pylon name no last name), else "can't be blank".
+    pub sent_blank: Vec<&'static str>,
 }
 
 struct Reader<'a> {
@@ -56,10 +61,22 @@ impl Reader<'_> {
         }
     }
 
-    /// A string that must not be blank when sent (and must be sent when `required`).
-    fn present(&mut self, field: &str, max: usize, required: bool) -> Option<String> {
+    /// A string that must not be blank when sent (and must be sent when `required`). On update
+    /// (`required` false) a blank is noted in `blank`, for the caller to judge against the
+    /// contact.
+    fn present(
+        &mut self,
+        field: &'static str,
+        max: usize,
+        required: bool,
+        blank: &mut Vec<&'static str>,
+    ) -> Option<String> {
         match self.text(field, max) {
             Some(Some(value)) => Some(value),
+            Some(None) if !required => {
+                blank.push(field);
+                None
+            }
             Some(None) => {
                 self.add(field, BLANK);
                 None
@@ -151,33 +168,22 @@ impl Reader<'_> {
     }
 }
 
-/// An optional `+`, then 3 to 31 digits, spaces, `(`, `)`, `.` or `-`, starting and ending with a
-/// digit; the same rule as the OpenAPI document's pattern.
-fn valid_phone(phone: &str) -> bool {
-    let rest = phone.strip_prefix('+').unwrap_or(phone);
-    let bytes = rest.as_bytes();
-    (3..=31).contains(&bytes.len())
-        && bytes.first().is_some_and(u8::is_ascii_digit)
-        && bytes.last().is_some_and(u8::is_ascii_digit)
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_digit() || b" ().-".contains(b))
-}
-
 /// Reads a create (`required` = true: every required field must be there) or an update body.
 pub fn read_contact(fields: &Fields, required: bool) -> Result<ContactInput, FieldErrors> {
     let mut reader = Reader {
         fields,
         errors: FieldErrors::new(),
     };
+    let mut blank = Vec::new();
     let mut input = ContactInput {
-        external_id: reader.present("external_id", 255, required),
-        first_name: reader.present("first_name", 100, required),
-        last_name: reader.present("last_name", 100, required),
-        email: reader.present("email", 254, required),
-        phone_number: reader.text("phone_number", 32),
+        external_id: reader.present("external_id", 255, required, &mut blank),
+        first_name: reader.present("first_name", 100, required, &mut blank),
+        last_name: reader.present("last_name", 100, required, &mut blank),
+        email: reader.present("email", 254, required, &mut blank),
+        phone_number: reader.text("phone_number", MAX_PHONE_CHARS),
         ..ContactInput::default()
     };
+    input.sent_blank = blank;
     if input
         .email
         .as_deref()
@@ -186,7 +192,7 @@ pub fn read_contact(fields: &Fields, required: bool) -> Result<ContactInput, Fie
         reader.add("email", "is invalid");
     }
     if let Some(Some(phone)) = &input.phone_number {
-        if !valid_phone(phone) {
+        if !is_valid_phone(phone) {
             reader.add("phone_number", "is invalid");
         }
     }

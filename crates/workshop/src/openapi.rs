@@ -36,7 +36,7 @@ pub struct CreateContact {
     pub last_name: String,
     #[schema(format = Email, max_length = 254)]
     pub email: String,
-    #[schema(max_length = 32, pattern = r"^[+]?[0-9][0-9 ().-]{1,29}[0-9]$")]
+    #[schema(schema_with = contacts_http::phone_schema)]
     pub phone_number: Option<String>,
     /// Values: string, number, boolean or list of strings. At most 100 keys.
     #[schema(schema_with = attributes_schema)]
@@ -58,7 +58,7 @@ pub struct UpdateContact {
     pub last_name: Option<String>,
     #[schema(format = Email, max_length = 254, nullable = false)]
     pub email: Option<String>,
-    #[schema(max_length = 32, pattern = r"^[+]?[0-9][0-9 ().-]{1,29}[0-9]$")]
+    #[schema(schema_with = contacts_http::phone_schema)]
     pub phone_number: Option<String>,
     /// Merged key by key; a key sent as null is removed.
     #[schema(schema_with = attributes_schema)]

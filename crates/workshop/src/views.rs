@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
+use contacts_core::phone::compact_form;
 use contacts_core::Contact;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -79,7 +80,7 @@ pub fn summary(contact: &Contact, base: &str) -> ContactSummary {
         first_name: contact.first_name.clone(),
         last_name: contact.last_name.clone(),
         email: contact.email.clone(),
-        phone_number: contact.phone.clone(),
+        phone_number: contact.phone.as_deref().and_then(compact_form),
         urls: Urls {
             details: format!("{base}/contacts/{}", contact.uid),
         },

@@ -12,5 +12,6 @@ mod openapi;
 mod pg_cluster;
 mod pylon;
 mod pylon_accounts;
+mod round_trip;
 mod support;
 mod workshop;

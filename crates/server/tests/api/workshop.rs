@@ -282,7 +282,7 @@ async fn update_merges_attributes_and_changes_only_what_is_given() {
     let shown = app.get(&format!("/v1/contacts/{id}")).await.body;
     assert_eq!(
         (shown["external_id"].clone(), shown["phone_number"].clone()),
-        (json!("E-9"), json!("+1 555 0100"))
+        (json!("E-9"), json!("+15550100"))
     );
     let reply = app
         .patch_json(&format!("/v1/contacts/{id}"), json!({"first_name": null}))
@@ -295,25 +295,42 @@ async fn update_merges_attributes_and_changes_only_what_is_given() {
         )
     );
 
-    // A contact written elsewhere without an external id must be given one.
+    // A contact written elsewhere shows what it lacks as null or blank; sent back so, nothing
+    // changes, and a field it has cannot be blanked.
     let pylon = app
-        .post_json("/contacts", json!({"name": "No External"}))
+        .post_json("/contacts", json!({"name": "Cher"}))
         .await
         .body["data"]["id"]
         .as_str()
         .expect("id")
         .to_owned();
+    let shown = app.get(&format!("/v1/contacts/{pylon}")).await.body;
+    assert_eq!(
+        (
+            shown["external_id"].clone(),
+            shown["last_name"].clone(),
+            shown["email"].clone()
+        ),
+        (Value::Null, json!(""), Value::Null)
+    );
     let reply = app
         .patch_json(
             &format!("/v1/contacts/{pylon}"),
-            json!({"first_name": "Some"}),
+            json!({"external_id": null, "first_name": "Cher", "last_name": "", "email": null}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let reply = app
+        .patch_json(
+            &format!("/v1/contacts/{pylon}"),
+            json!({"first_name": " ", "last_name": null}),
         )
         .await;
     assert_eq!(
         (reply.status, reply.body),
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            field_error("external_id", "can't be blank")
+            field_error("first_name", "can't be blank")
         )
     );
     let reply = app
@@ -323,6 +340,16 @@ async fn update_merges_attributes_and_changes_only_what_is_given() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
+    let reply = app
+        .patch_json(&format!("/v1/contacts/{pylon}"), json!({"external_id": ""}))
+        .await;
+    assert_eq!(
+        (reply.status, reply.body),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            field_error("external_id", "can't be blank")
+        )
+    );
     let reply = app
         .patch_json(
             "/v1/contacts/00000000-0000-4000-8000-000000000000",

@@ -3,6 +3,7 @@
 //! back, or changes nothing.
 
 use super::Conn;
+use contacts_core::phone::keep_written_forms;
 use contacts_core::validate::name_sort_key;
 use contacts_core::{
     AttributeValue, Conflict, Contact, ContactChanges, ContactKey, CoreError, Entity, ExternalId,
@@ -155,6 +156,16 @@ pub(crate) fn replace_phones(
         .execute(conn)
         .map_err(db)?;
     insert_phones(conn, contact_id, phones)
+}
+
+/// The contact's phones, in order.
+fn phones_of(conn: &mut Conn, contact_id: i64) -> Result<Vec<String>, CoreError> {
+    contact_phones::table
+        .filter(contact_phones::contact_id.eq(contact_id))
+        .order(contact_phones::position)
+        .select(contact_phones::phone)
+        .load(conn)
+        .map_err(db)
 }
 
 /// A new contact's phones (it has none to delete). Each child statement skipped here is a
@@ -459,19 +470,28 @@ pub(crate) fn apply_changes(
         replace_secondary_emails(conn, id, &secondary)?;
     }
 
-    // Phones: a full list replaces all; a single phone replaces the primary in place.
-    if let Some((phones, primary)) = changes.phones {
-        let phones = dedup_by(phones, |phone| phone.clone());
-        let primary = primary.or_else(|| phones.first().cloned());
+    // Phones: a full list replaces all; a single phone replaces the primary in place. A phone
+    // sent back in the form a dialect shows keeps the form it was written in.
+    if let Some((sent, primary)) = changes.phones {
+        let kept = phones_of(conn, id)?;
+        let written = keep_written_forms(&sent, &kept);
+        let primary = primary
+            .map(|primary| {
+                let at = sent.iter().position(|phone| *phone == primary);
+                at.map_or(primary, |at| written[at].clone())
+            })
+            .or_else(|| written.first().cloned());
+        let phones = dedup_by(written, |phone| phone.clone());
         replace_phones(conn, id, &phones)?;
         update.phone = Some(primary);
     } else if let Some(phone) = changes.phone {
-        let mut phones: Vec<String> = contact_phones::table
-            .filter(contact_phones::contact_id.eq(id))
-            .order(contact_phones::position)
-            .select(contact_phones::phone)
-            .load(conn)
-            .map_err(db)?;
+        let mut phones = phones_of(conn, id)?;
+        let phone = phone.map(|sent| {
+            let kept: Vec<String> = current.phone.iter().cloned().collect();
+            keep_written_forms(std::slice::from_ref(&sent), &kept)
+                .pop()
+                .unwrap_or(sent)
+        });
         let at = current
             .phone
             .as_ref()

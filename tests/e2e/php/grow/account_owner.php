@@ -1,0 +1,9 @@
+<?php
+$ch = curl_init('https://your-domain/api/contacts/45/account-owner');
+curl_setopt_array($ch, [
+    CURLOPT_RETURNTRANSFER => true,
+    CURLOPT_CUSTOMREQUEST  => 'PUT',
+    CURLOPT_HTTPHEADER     => ['Authorization: Bearer YOUR_API_KEY'],
+]);
+$response = json_decode(curl_exec($ch), true);
+curl_close($ch);
