@@ -8,8 +8,9 @@
 //! (its documented input rule is digits only, 1 to 15); Workshop shows them with the `+` when
 //! the phone was written with one (the vendor's E.164 style). Both drop the extension.
 
-/// The rule as an ECMAScript pattern, for the OpenAPI documents (with `max_length` 100).
-pub const PHONE_PATTERN: &str = r"^\s*\+?(?:[ ().\/-]*[0-9]){1,15}[ ().\/-]*(?:(?:[Ee][Xx][Tt][Ee][Nn][Ss][Ii][Oo][Nn]|[Ee][Xx][Tt]\.?|[Xx]|#)[ .:]*[0-9]{1,10})?\s*$";
+/// The rule as an ECMAScript pattern, for the OpenAPI documents (with `max_length` 100). A
+/// blank value also matches: every dialect reads it as "no phone" (it clears one).
+pub const PHONE_PATTERN: &str = r"^\s*$|^\s*\+?(?:[ ().\/-]*[0-9]){1,15}[ ().\/-]*(?:(?:[Ee][Xx][Tt][Ee][Nn][Ss][Ii][Oo][Nn]|[Ee][Xx][Tt]\.?|[Xx]|#)[ .:]*[0-9]{1,10})?\s*$";
 
 /// The longest phone text kept.
 pub const MAX_PHONE_CHARS: usize = 100;
@@ -183,7 +184,12 @@ mod tests {
             "5 EXTENSION: 7",
             "(555)",
         ] {
-            assert_eq!(pattern.is_match(phone), is_valid_phone(phone), "{phone:?}");
+            let blank = phone.trim().is_empty();
+            assert_eq!(
+                pattern.is_match(phone),
+                blank || is_valid_phone(phone),
+                "{phone:?}"
+            );
         }
     }
 

@@ -1,5 +1,11 @@
 //! Dialect-neutral checks and normalisations. Each dialect words its own messages around them.
 
+/// "Not blank" as an ECMAScript pattern for the OpenAPI documents: some character that is not
+/// white space as the parsers trim it (Rust's `char::is_whitespace`, which counts U+0085 and
+/// not U+FEFF, unlike ECMAScript's `\s`).
+pub const NOT_BLANK_PATTERN: &str =
+    r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
 /// Splits a single full name at the first run of white space: the first word is the first name,
 /// the rest (inner runs collapsed to one space) the last name.
 pub fn split_name(full: &str) -> (String, String) {
@@ -80,6 +86,20 @@ pub fn is_valid_attribute_key(key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_not_blank_pattern_is_what_trimming_leaves() {
+        let pattern = regex::Regex::new(super::NOT_BLANK_PATTERN).expect("pattern compiles");
+        for ch in (0..=0x10FFFF_u32).filter_map(char::from_u32) {
+            let text = ch.to_string();
+            assert_eq!(
+                pattern.is_match(&text),
+                !ch.is_whitespace(),
+                "U+{:04X}",
+                ch as u32
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -54,12 +54,15 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
 /// Replace a client's tags.
 #[utoipa::path(put, path = "/clients/{id}/tags",
     params(("id" = i64, Path, minimum = 1, description = "The client id")),
-    request_body(content = crate::openapi::ClientTags, description = "The full set: an empty or absent `tags` clears it (PHP's `http_build_query` sends nothing for an empty array)"),
+    request_body(content = Option<crate::openapi::ClientTags>, description = "The full set: an empty or absent `tags` clears it (PHP's `http_build_query` sends nothing for an empty array)"),
     responses(
         (status = 200, description = "Client tags updated successfully.", body = crate::views::Item<crate::views::ClientView>),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key", body = crate::openapi::MessageBody),
         (status = 404, description = "Client not found.", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
     ),
 )]
@@ -101,9 +104,12 @@ pub async fn set_tags(
     request_body(content = crate::openapi::ClientStatus),
     responses(
         (status = 200, description = "Client status updated successfully.", body = crate::views::Item<crate::views::ClientView>),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key", body = crate::openapi::MessageBody),
         (status = 404, description = "Client not found.", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid.", body = crate::openapi::ValidationBody),
     ),
 )]
@@ -153,9 +159,12 @@ pub async fn set_status(
     request_body(content = crate::openapi::ClientOwner),
     responses(
         (status = 200, description = "Client account owner updated successfully.", body = crate::views::Item<crate::views::ClientView>),
+        (status = 400, description = "Malformed body", body = crate::openapi::MessageBody),
         (status = 401, description = "Missing or invalid key", body = crate::openapi::MessageBody),
         (status = 403, description = "Read-only key, or the API is not the sync source", body = crate::openapi::MessageBody),
         (status = 404, description = "Client not found.", body = crate::openapi::MessageBody),
+        (status = 413, description = "Body too large", body = crate::openapi::MessageBody),
+        (status = 415, description = "Neither JSON, form data nor multipart", body = crate::openapi::MessageBody),
         (status = 422, description = "The given data was invalid: `owner` is not a contact of this client", body = crate::openapi::ValidationBody),
     ),
 )]

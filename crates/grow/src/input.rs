@@ -8,6 +8,10 @@ use serde_json::Value;
 
 use crate::error::FieldErrors;
 
+/// The largest integer an integer field takes either way (18 digits, inside i64): the
+/// document states the same bound.
+pub const MAX_INTEGER: i64 = 999_999_999_999_999_999;
+
 /// The most tags a client may carry (the documented `maxItems`).
 const MAX_TAGS: usize = 100;
 
@@ -88,8 +92,13 @@ impl<'a> Input<'a> {
         self.scalar(field, false)
     }
 
+    /// The length is counted as sent, before trimming, as the document's `maxLength` counts it.
     fn check_max(&mut self, field: &str, value: &str, max: usize) -> bool {
-        if value.chars().count() > max {
+        let sent = match self.fields.get(field) {
+            Some(Value::String(text)) => text.chars().count(),
+            _ => value.chars().count(),
+        };
+        if sent > max {
             self.errors.add(
                 field,
                 format!(
@@ -121,7 +130,8 @@ impl<'a> Input<'a> {
         }
         match self.text(field) {
             Ok(Some(value)) => self.check_max(field, &value, max).then_some(Some(value)),
-            Ok(None) => Some(None),
+            // Blank is none, but a blank longer than the bound is still refused, as sent.
+            Ok(None) => self.check_max(field, "", max).then_some(None),
             Err(()) => None,
         }
     }
@@ -179,7 +189,17 @@ impl<'a> Input<'a> {
         match self.scalar(field, true).ok()? {
             None => Some(None),
             Some(text) => match text.parse::<i64>() {
-                Ok(number) => Some(Some(number)),
+                Ok(number) if number.abs() <= MAX_INTEGER => Some(Some(number)),
+                Ok(_) => {
+                    self.errors.add(
+                        field,
+                        format!(
+                            "The {} field must be between -{MAX_INTEGER} and {MAX_INTEGER}.",
+                            attribute(field)
+                        ),
+                    );
+                    None
+                }
                 Err(_) => {
                     self.errors.add(
                         field,

@@ -12,6 +12,22 @@ use crate::views::{
     Owner, Role, Shipping, Social,
 };
 
+/// An optional integer as Laravel reads it: a JSON integer, the text of one (form data has
+/// nothing else), or blank or null for none; the parser's `optional_integer`.
+fn laravel_integer() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([
+            Type::Integer,
+            Type::String,
+            Type::Null,
+        ]))
+        .pattern(Some(r"^\s*([+-]?[0-9]{1,18})?\s*$"))
+        .minimum(Some(-crate::input::MAX_INTEGER))
+        .maximum(Some(crate::input::MAX_INTEGER))
+        .build()
+}
+
 /// `{"message": "..."}`
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageBody {
@@ -98,6 +114,7 @@ pub struct CreateClient {
     pub client_billing_zip: Option<String>,
     #[schema(max_length = 255)]
     pub client_billing_country: Option<String>,
+    #[schema(schema_with = laravel_integer)]
     pub client_billing_invoice_due_days: Option<i64>,
     #[schema(max_items = 100)]
     pub tags: Option<Vec<String>>,
@@ -131,6 +148,7 @@ pub struct UpdateClient {
     pub client_billing_zip: Option<String>,
     #[schema(max_length = 255)]
     pub client_billing_country: Option<String>,
+    #[schema(schema_with = laravel_integer)]
     pub client_billing_invoice_due_days: Option<i64>,
     #[schema(max_items = 100)]
     pub tags: Option<Vec<String>>,

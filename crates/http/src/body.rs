@@ -3,6 +3,7 @@
 
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use actix_web::{web, HttpRequest};
+use contacts_core::validate::is_valid_attribute_key;
 use futures_util::StreamExt;
 use serde_json::{Map, Value};
 
@@ -98,6 +99,8 @@ fn content_kind(req: &HttpRequest) -> Result<Kind, ApiError> {
 fn parse_json(body: &[u8]) -> Result<Fields, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(fields)) => Ok(fields),
+        // No body, said in JSON: what an optional body documented as "object or null" sends.
+        Ok(Value::Null) => Ok(Fields::new()),
         Ok(_) => Err(ApiError::MalformedBody(
             "the body must be a JSON object".into(),
         )),
@@ -239,14 +242,19 @@ fn first_nul(value: &Value, path: &str) -> Option<String> {
             .iter()
             .enumerate()
             .find_map(|(index, item)| first_nul(item, &format!("{path}[{index}]"))),
-        Value::Object(map) => map.iter().find_map(|(key, item)| {
-            let inner = if path.is_empty() {
-                key.clone()
-            } else {
-                format!("{path}.{key}")
-            };
-            first_nul(item, &inner)
-        }),
+        // Only keys some dialect reads (field names, attribute keys and slugs): what the
+        // others hold is ignored by every reader, so it is never stored or refused.
+        Value::Object(map) => map
+            .iter()
+            .filter(|(key, _)| is_valid_attribute_key(key))
+            .find_map(|(key, item)| {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                first_nul(item, &inner)
+            }),
         _ => None,
     }
 }

@@ -162,7 +162,7 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
 /// Update an account, by its id or external id: fields absent or null stay as they are.
 #[utoipa::path(patch, path = "/accounts/{id}",
     params(("id" = String, Path, description = "The account's id or one of its external ids")),
-    request_body = crate::openapi::UpdateAccount,
+    request_body = Option<crate::openapi::UpdateAccount>,
     responses(
         (status = 200, description = "The account as it now is", body = crate::views::Single<crate::views::AccountView>),
         (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),

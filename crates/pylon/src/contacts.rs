@@ -286,7 +286,7 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
 /// Update a contact: only the fields given change.
 #[utoipa::path(patch, path = "/contacts/{id}",
     params(("id" = String, Path, description = "The contact's id")),
-    request_body = crate::openapi::UpdateContact,
+    request_body = Option<crate::openapi::UpdateContact>,
     responses(
         (status = 200, description = "The contact after the change", body = crate::views::Single<crate::views::ContactView>),
         (status = 400, description = "Invalid input, one message per problem", body = crate::openapi::ErrorBody),

@@ -103,9 +103,89 @@ fn text_without_nul(value: &mut serde_json::Value) {
     }
 }
 
-/// The document as served: request bodies and components say that text holds no NUL.
+/// The dialects' documents write "not blank" as `\S`; the parsers trim what Rust calls white
+/// space, which is not ECMAScript's `\s` (U+0085 is trimmed, U+FEFF is not), so the served
+/// documents carry the parsers' own rule (`contacts_core::validate::NOT_BLANK_PATTERN`).
+fn not_blank_as_the_parsers_trim(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "pattern" && child.as_str() == Some(r"\S") {
+                    *child = contacts_core::validate::NOT_BLANK_PATTERN.into();
+                } else {
+                    not_blank_as_the_parsers_trim(child);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(not_blank_as_the_parsers_trim),
+        _ => {}
+    }
+}
+
+/// OpenAPI links from each create (`POST /x` answering `{data: {id}}`) to every operation on
+/// `/x/{id}`, so a stateful fuzzer reads, changes and deletes what it created.
+fn link_creates_to_their_items(document: &mut serde_json::Value) {
+    let Some(serde_json::Value::Object(paths)) = document.get_mut("paths") else {
+        return;
+    };
+    let items: Vec<(String, Vec<(String, String)>)> = paths
+        .iter()
+        .filter(|(path, _)| path.ends_with("/{id}"))
+        .map(|(path, item)| {
+            let operations = item
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(method, operation)| {
+                    let id = operation.get("operationId")?.as_str()?;
+                    Some((method.clone(), id.to_owned()))
+                })
+                .collect();
+            (path.trim_end_matches("/{id}").to_owned(), operations)
+        })
+        .collect();
+    for (collection, operations) in items {
+        let Some(responses) = paths
+            .get_mut(&collection)
+            .and_then(|item| item.get_mut("post"))
+            .and_then(|post| post.get_mut("responses"))
+            .and_then(serde_json::Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (status, response) in responses.iter_mut() {
+            let answers_data_id = response
+                .pointer("/content/application~1json/schema/$ref")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|schema| schema.contains("Item_") || schema.contains("Single_"));
+            if !status.starts_with('2') || !answers_data_id {
+                continue;
+            }
+            let links: serde_json::Map<String, serde_json::Value> = operations
+                .iter()
+                .map(|(method, operation_id)| {
+                    (
+                        format!("{method}_created"),
+                        serde_json::json!({
+                            "operationId": operation_id,
+                            "parameters": {"id": "$response.body#/data/id"},
+                        }),
+                    )
+                })
+                .collect();
+            if let Some(response) = response.as_object_mut() {
+                response.insert("links".into(), links.into());
+            }
+        }
+    }
+}
+
+/// The document as served: request bodies and components say that text holds no NUL, "not
+/// blank" is the parsers' rule, and creates link to what they created.
 fn served_json(document: &OpenApi) -> Result<String, serde_json::Error> {
     let mut value = serde_json::to_value(document)?;
+    not_blank_as_the_parsers_trim(&mut value);
+    link_creates_to_their_items(&mut value);
     if let Some(components) = value.get_mut("components") {
         text_without_nul(components);
     }

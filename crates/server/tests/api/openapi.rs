@@ -129,3 +129,69 @@ async fn documents_follow_the_configured_prefixes() {
         "Pylon is off"
     );
 }
+
+/// Every `pattern` in a document, with where it is.
+fn patterns(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("pattern", Value::String(pattern)) => {
+                        found.push((at.to_owned(), pattern.clone()))
+                    }
+                    _ => patterns(child, &format!("{at}/{key}"), found),
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .for_each(|(index, item)| patterns(item, &format!("{at}/{index}"), found)),
+        _ => {}
+    }
+}
+
+#[actix_web::test]
+async fn documents_state_the_parsers_own_text_and_phone_rules() {
+    let app = start().await;
+    for (url, _) in dialects() {
+        let document = app.send(TestRequest::get().uri(url)).await.body;
+        let mut found = Vec::new();
+        patterns(&document, "", &mut found);
+        // "Not blank" is what the parsers trim, not ECMAScript's `\s`.
+        assert!(
+            found.iter().all(|(_, pattern)| pattern != r"\S"),
+            "{url}: {found:?}"
+        );
+        let phones: Vec<&String> = found
+            .iter()
+            .filter(|(at, _)| at.ends_with("/phone") || at.ends_with("/phone_number"))
+            .map(|(_, pattern)| pattern)
+            .collect();
+        assert!(
+            phones
+                .iter()
+                .all(|pattern| *pattern == contacts_core::phone::PHONE_PATTERN),
+            "{url}: {phones:?}"
+        );
+    }
+    let grow = app
+        .send(TestRequest::get().uri("/api/openapi.json"))
+        .await
+        .body;
+    assert_eq!(
+        grow["components"]["schemas"]["CreateContact"]["properties"]["first_name"]["pattern"],
+        contacts_core::validate::NOT_BLANK_PATTERN
+    );
+    // The two characters where ECMAScript's `\s` and the parsers' trimming part ways.
+    let reply = app
+        .post_json(
+            "/api/clients",
+            json!({"first_name": "\u{85}", "last_name": "\u{feff}", "email": "nel@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        reply.body["errors"],
+        json!({"first_name": ["The first name field is required."]})
+    );
+}

@@ -52,6 +52,19 @@ async fn accounts_change_by_id_or_external_id_and_refuse_what_is_wrong() {
         &["Account not found!"],
     );
 
+    // An external id sent twice is one.
+    let twice = app
+        .patch_json(
+            &format!("/accounts/{id}"),
+            json!({"external_ids": [{"external_id": "sf-1b", "label": "a"}, {"external_id": "sf-1b", "label": "b"}]}),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::OK, "{}", twice.text);
+    assert_eq!(
+        twice.body["data"]["external_ids"],
+        json!([{"external_id": "sf-1b", "label": "a"}])
+    );
+
     // An absent body changes nothing; a blank name and a taken external id are refused.
     let same = app.patch_json(&format!("/accounts/{id}"), json!({})).await;
     assert_eq!(same.body["data"]["name"], "Acme Group");

@@ -216,6 +216,10 @@ fn insert_external_ids(
     account_id: i64,
     external_ids: &[ExternalId],
 ) -> Result<(), CoreError> {
+    // An id sent twice is one id (the unique index would otherwise refuse the write).
+    let external_ids = contacts::dedup_by(external_ids.to_vec(), |external| {
+        external.external_id.clone()
+    });
     let rows: Vec<_> = external_ids
         .iter()
         .enumerate()

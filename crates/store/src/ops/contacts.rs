@@ -137,7 +137,7 @@ pub(crate) fn ensure_external_ids_free(
 }
 
 /// Keeps the first of each repeated value, so a list cannot trip over its own uniqueness.
-fn dedup_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+pub(crate) fn dedup_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
     let mut kept: Vec<T> = Vec::with_capacity(items.len());
     for item in items {
         if !kept.iter().any(|seen| key(seen) == key(&item)) {
