@@ -76,7 +76,7 @@ pub async fn set_tags(
         ctx.authorize_write()?;
         let key = client_key(&path)?;
         let body = read_body(&req, payload, true).await?;
-        let mut input = Input::new(&body);
+        let mut input = Input::new(&body, &crate::openapi::rules::CLIENT_TAGS);
         let tags = input.tags("tags").unwrap_or_default();
         if !input.errors.is_empty() {
             return Err(refused(&ctx, key, input.errors).await);
@@ -123,8 +123,8 @@ pub async fn set_status(
         ctx.authorize_write()?;
         let key = client_key(&path)?;
         let body = read_body(&req, payload, true).await?;
-        let mut input = Input::new(&body);
-        let status = input.required("status", 255);
+        let mut input = Input::new(&body, &crate::openapi::rules::CLIENT_STATUS);
+        let status = input.required("status");
         if status
             .as_deref()
             .is_some_and(|status| !CLIENT_STATUSES.contains(&status))
@@ -179,7 +179,7 @@ pub async fn set_owner(
         ctx.authorize_contact_write()?;
         let key = client_key(&path)?;
         let body = read_body(&req, payload, true).await?;
-        let mut input = Input::new(&body);
+        let mut input = Input::new(&body, &crate::openapi::rules::CLIENT_OWNER);
         let owner = input.required_id("owner");
         let owner = match owner {
             Some(Some(owner)) => owner,

@@ -134,7 +134,7 @@ fn read_client_fields(input: &mut Input) -> ClientFields {
     let billing_keys =
         ["street", "city", "state", "zip", "country"].map(|part| format!("client_billing_{part}"));
     let any_billing = billing_keys.iter().any(|key| input.is_present(key));
-    let mut part = |index: usize| input.optional(&billing_keys[index], 255).flatten();
+    let mut part = |index: usize| input.optional(&billing_keys[index]).flatten();
     let billing = Address {
         street: part(0),
         city: part(1),
@@ -152,10 +152,10 @@ fn read_client_fields(input: &mut Input) -> ClientFields {
         }
     }
     ClientFields {
-        description: input.optional("client_description", 5000),
-        phone: input.optional("client_phone", 100),
-        website: input.optional("client_website", 255),
-        vat: input.optional("client_vat", 100),
+        description: input.optional("client_description"),
+        phone: input.optional("client_phone"),
+        website: input.optional("client_website"),
+        vat: input.optional("client_vat"),
         category_id,
         billing: any_billing.then_some(billing),
         invoice_due_days: input.optional_integer("client_billing_invoice_due_days"),
@@ -189,11 +189,11 @@ async fn create_client(
     // Creating a client creates its owner contact, so it is a contact write.
     ctx.authorize_contact_write()?;
     let body = read_body(req, payload, true).await?;
-    let mut input = Input::new(&body);
-    let first_name = input.required("first_name", 100);
-    let last_name = input.required("last_name", 100);
+    let mut input = Input::new(&body, &crate::openapi::rules::CREATE_CLIENT);
+    let first_name = input.required("first_name");
+    let last_name = input.required("last_name");
     let email = input.required_email("email");
-    let company_name = input.optional("client_company_name", 255).flatten();
+    let company_name = input.optional("client_company_name").flatten();
     let extra = read_client_fields(&mut input);
     let send_email = input.yes("send_email");
     let mut errors = input.errors;
@@ -277,8 +277,8 @@ async fn update_client(
     ctx.authorize_write()?;
     let key = client_key(raw_id)?;
     let body = read_body(req, payload, true).await?;
-    let mut input = Input::new(&body);
-    let name = input.required("client_company_name", 255);
+    let mut input = Input::new(&body, &crate::openapi::rules::UPDATE_CLIENT);
+    let name = input.required("client_company_name");
     let extra = read_client_fields(&mut input);
     let errors = input.errors;
     let account = ctx

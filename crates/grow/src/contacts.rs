@@ -185,13 +185,13 @@ async fn create_contact(
 ) -> Result<HttpResponse, GrowError> {
     ctx.authorize_contact_write()?;
     let body = read_body(req, payload, true).await?;
-    let mut input = Input::new(&body);
-    let first_name = input.required("first_name", 100);
-    let last_name = input.required("last_name", 100);
+    let mut input = Input::new(&body, &crate::openapi::rules::CREATE_CONTACT);
+    let first_name = input.required("first_name");
+    let last_name = input.required("last_name");
     let email = input.required_email("email");
     let client = input.required_id("clientid");
     let phone = input.optional_phone("phone").flatten();
-    let position = input.optional("position", 255).flatten();
+    let position = input.optional("position").flatten();
     let send_email = input.yes("send_email");
     let mut errors = input.errors;
     let created = ctx
@@ -275,7 +275,7 @@ async fn update_contact(
     ctx.authorize_contact_write()?;
     let id = contact_id(raw_id)?;
     let body = read_body(req, payload, true).await?;
-    let mut input = Input::new(&body);
+    let mut input = Input::new(&body, &crate::openapi::rules::UPDATE_CONTACT);
     // Whatever Grow shows it accepts back: a contact written elsewhere may have no last name or
     // no email, which Grow shows as "" and null; sent back empty, they are kept as they are
     // (decided against the contact below), while emptying a field the contact has is refused.
@@ -283,16 +283,14 @@ async fn update_contact(
     let [first_empty, last_empty, email_empty] =
         ["first_name", "last_name", "email"].map(|field| sent_empty(&input, field));
     let first_name = (!first_empty)
-        .then(|| input.required("first_name", 100))
+        .then(|| input.required("first_name"))
         .flatten();
-    let last_name = (!last_empty)
-        .then(|| input.required("last_name", 100))
-        .flatten();
+    let last_name = (!last_empty).then(|| input.required("last_name")).flatten();
     let email = (!email_empty)
         .then(|| input.required_email("email"))
         .flatten();
     let phone = input.optional_phone("phone");
-    let position = input.optional("position", 255);
+    let position = input.optional("position");
     let mut errors = input.errors;
     let updated = ctx
         .run(move |directory| {

@@ -1,9 +1,9 @@
 //! Reading Grow request fields the way Laravel validates them: strings trimmed, empty strings
 //! treated as absent, and one message per failed rule in Laravel's default English.
 
-use contacts_core::phone::{is_valid_phone, MAX_PHONE_CHARS};
+use contacts_core::phone::is_valid_phone;
 use contacts_core::validate::is_valid_email;
-use contacts_http::{Body, Fields};
+use contacts_http::{Body, BodyRules, Fields};
 use serde_json::Value;
 
 use crate::error::FieldErrors;
@@ -11,9 +11,6 @@ use crate::error::FieldErrors;
 /// The largest integer an integer field takes either way (18 digits, inside i64): the
 /// document states the same bound.
 pub const MAX_INTEGER: i64 = 999_999_999_999_999_999;
-
-/// The most tags a client may carry (the documented `maxItems`).
-const MAX_TAGS: usize = 100;
 
 /// Laravel's attribute name: the key with underscores as spaces.
 fn attribute(field: &str) -> String {
@@ -32,18 +29,21 @@ pub fn selected_invalid_message(field: &str) -> String {
     format!("The selected {} is invalid.", attribute(field))
 }
 
-/// Validates fields one rule at a time, gathering every failure.
+/// Validates fields one rule at a time, gathering every failure. Bounds (lengths, list sizes)
+/// come from the body's schema type in `openapi.rs`, so the document states what is enforced.
 pub struct Input<'a> {
     fields: &'a Fields,
+    rules: &'a BodyRules,
     /// Form data: every value is text, and one `tags=x` is a list of one.
     form: bool,
     pub errors: FieldErrors,
 }
 
 impl<'a> Input<'a> {
-    pub fn new(body: &'a Body) -> Self {
+    pub fn new(body: &'a Body, rules: &'a BodyRules) -> Self {
         Input {
             fields: &body.fields,
+            rules,
             form: body.form,
             errors: FieldErrors::default(),
         }
@@ -93,7 +93,8 @@ impl<'a> Input<'a> {
     }
 
     /// The length is counted as sent, before trimming, as the document's `maxLength` counts it.
-    fn check_max(&mut self, field: &str, value: &str, max: usize) -> bool {
+    fn check_max(&mut self, field: &str, value: &str) -> bool {
+        let max = self.rules.max_length(field);
         let sent = match self.fields.get(field) {
             Some(Value::String(text)) => text.chars().count(),
             _ => value.chars().count(),
@@ -111,10 +112,10 @@ impl<'a> Input<'a> {
         true
     }
 
-    /// A required string of at most `max` characters.
-    pub fn required(&mut self, field: &str, max: usize) -> Option<String> {
+    /// A required string within its documented length.
+    pub fn required(&mut self, field: &str) -> Option<String> {
         match self.text(field) {
-            Ok(Some(value)) => self.check_max(field, &value, max).then_some(value),
+            Ok(Some(value)) => self.check_max(field, &value).then_some(value),
             Ok(None) => {
                 self.errors.add(field, required_message(field));
                 None
@@ -124,14 +125,14 @@ impl<'a> Input<'a> {
     }
 
     /// An optional string: `None` when the key is absent, `Some(None)` when sent empty or null.
-    pub fn optional(&mut self, field: &str, max: usize) -> Option<Option<String>> {
+    pub fn optional(&mut self, field: &str) -> Option<Option<String>> {
         if !self.is_present(field) {
             return None;
         }
         match self.text(field) {
-            Ok(Some(value)) => self.check_max(field, &value, max).then_some(Some(value)),
+            Ok(Some(value)) => self.check_max(field, &value).then_some(Some(value)),
             // Blank is none, but a blank longer than the bound is still refused, as sent.
-            Ok(None) => self.check_max(field, "", max).then_some(None),
+            Ok(None) => self.check_max(field, "").then_some(None),
             Err(()) => None,
         }
     }
@@ -139,7 +140,7 @@ impl<'a> Input<'a> {
     /// An optional phone by the store's one rule (`contacts_core::phone`), which every dialect
     /// shares so that what Grow takes, Pylon and Workshop show and accept back.
     pub fn optional_phone(&mut self, field: &str) -> Option<Option<String>> {
-        let value = self.optional(field, MAX_PHONE_CHARS)?;
+        let value = self.optional(field)?;
         if value.as_deref().is_some_and(|phone| !is_valid_phone(phone)) {
             self.errors.add(
                 field,
@@ -152,7 +153,7 @@ impl<'a> Input<'a> {
 
     /// A required email address.
     pub fn required_email(&mut self, field: &str) -> Option<String> {
-        let value = self.required(field, 255)?;
+        let value = self.required(field)?;
         if is_valid_email(&value) {
             Some(value)
         } else {
@@ -222,12 +223,13 @@ impl<'a> Input<'a> {
                     .into_iter()
                     .collect(),
             ),
-            Some(Value::Array(items)) if items.len() > MAX_TAGS => {
+            Some(Value::Array(items)) if items.len() > self.rules.max_items(field) => {
                 self.errors.add(
                     field,
                     format!(
-                        "The {} field must not have more than {MAX_TAGS} items.",
-                        attribute(field)
+                        "The {} field must not have more than {} items.",
+                        attribute(field),
+                        self.rules.max_items(field)
                     ),
                 );
                 None

@@ -28,6 +28,27 @@ fn laravel_integer() -> utoipa::openapi::Object {
         .build()
 }
 
+/// The parsers' bounds for each body, read from the schema types below (`BodyRules`).
+pub mod rules {
+    use std::sync::LazyLock;
+
+    use contacts_http::BodyRules;
+
+    pub static CREATE_CONTACT: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::CreateContact>);
+    pub static UPDATE_CONTACT: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::UpdateContact>);
+    pub static CREATE_CLIENT: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::CreateClient>);
+    pub static UPDATE_CLIENT: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::UpdateClient>);
+    pub static CLIENT_TAGS: LazyLock<BodyRules> = LazyLock::new(BodyRules::of::<super::ClientTags>);
+    pub static CLIENT_STATUS: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::ClientStatus>);
+    pub static CLIENT_OWNER: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::ClientOwner>);
+}
+
 /// `{"message": "..."}`
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageBody {
@@ -41,7 +62,9 @@ pub struct ValidationBody {
     pub errors: BTreeMap<String, Vec<String>>,
 }
 
-/// The body of `POST /api/contacts` (JSON or form data).
+/// The body of `POST /api/contacts` (JSON or form data). These request types are the bodies'
+/// documents and the source of the parsers' bounds (`rules`); the parsers read fields one by
+/// one to word each failure as Laravel does.
 #[allow(dead_code)]
 #[derive(ToSchema)]
 pub struct CreateContact {
@@ -166,7 +189,7 @@ pub struct ClientTags {
 #[allow(dead_code)]
 #[derive(ToSchema)]
 pub struct ClientStatus {
-    #[schema(pattern = "^(active|suspended)$")]
+    #[schema(max_length = 255, pattern = "^(active|suspended)$")]
     pub status: String,
 }
 

@@ -3,12 +3,14 @@
 //! which each dialect answers transport errors in its own error shape.
 
 mod body;
+mod body_rules;
 mod context;
 mod error;
 mod openapi;
 mod routes;
 
 pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
+pub use body_rules::BodyRules;
 pub use context::{Ctx, RequestId};
 pub use error::{ApiError, Dialect, TextProblem};
 pub use openapi::{phone_schema, BearerKey};

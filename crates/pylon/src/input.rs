@@ -8,7 +8,7 @@ use contacts_core::{AccountKey, AttributeValue, ExternalId};
 use contacts_http::Fields;
 use serde_json::Value;
 
-const MAX_TEXT: usize = 255;
+pub const MAX_TEXT: usize = 255;
 
 /// A string of white space only (which trims to nothing).
 fn external_id_blank(value: Option<&Value>) -> bool {
@@ -16,7 +16,7 @@ fn external_id_blank(value: Option<&Value>) -> bool {
         .and_then(Value::as_str)
         .is_some_and(|text| text.trim().is_empty())
 }
-const MAX_ITEMS: usize = 100;
+pub const MAX_ITEMS: usize = 100;
 
 pub const PORTAL_ROLES: [&str; 3] = ["no_access", "member", "admin"];
 

@@ -3,7 +3,9 @@
 
 use contacts_http::BearerKey;
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::openapi::schema::{ArrayItems, Object, Schema, SchemaType, Type};
+use utoipa::openapi::RefOr;
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::views::{
     AccountView, ContactView, CustomFieldValue, ExternalIdView, IntegrationUserId, MeView,
@@ -62,7 +64,7 @@ pub struct CreateContact {
     /// http(s) URL ending in .png, .jpg or .jpeg.
     #[schema(pattern = r"^https?://[^/\s]+/\S*\.(png|jpg|jpeg)$")]
     pub avatar_url: Option<String>,
-    #[schema(max_items = 100)]
+    #[schema(schema_with = custom_fields_schema)]
     pub custom_fields: Option<Vec<CustomFieldInput>>,
     #[schema(max_items = 100)]
     pub external_ids: Option<Vec<ExternalIdInput>>,
@@ -91,7 +93,7 @@ pub struct ImportContact {
     /// http(s) URL ending in .png, .jpg or .jpeg.
     #[schema(pattern = r"^https?://[^/\s]+/\S*\.(png|jpg|jpeg)$")]
     pub avatar_url: Option<String>,
-    #[schema(max_items = 100)]
+    #[schema(schema_with = custom_fields_schema)]
     pub custom_fields: Option<Vec<CustomFieldInput>>,
     #[schema(max_items = 100)]
     pub external_ids: Option<Vec<ExternalIdInput>>,
@@ -114,14 +116,15 @@ pub struct UpdateContact {
     pub name: Option<String>,
     #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
-    /// Replaces every email; not together with `email`.
-    #[schema(max_items = 100)]
+    /// Replaces every email. Entries are `{email, is_primary}` or, as Pylon shows `emails`,
+    /// plain addresses; `email` beside them must be one of them (it is then the primary).
+    #[schema(schema_with = emails_schema)]
     pub emails: Option<Vec<EmailInput>>,
     pub account_id: Option<String>,
     pub account_external_id: Option<String>,
     #[schema(pattern = r"^https?://[^/\s]+/\S*\.(png|jpg|jpeg)$")]
     pub avatar_url: Option<String>,
-    #[schema(max_items = 100)]
+    #[schema(schema_with = custom_fields_schema)]
     pub custom_fields: Option<Vec<CustomFieldInput>>,
     /// Replaces the set wholesale.
     #[schema(max_items = 100)]
@@ -210,10 +213,116 @@ pub struct UpdateAccount {
         UpdateAccount,
         Single<ContactView>, Page<ContactView>, Single<AccountView>, Page<AccountView>, Single<MeView>,
     )),
-    modifiers(&BearerKey),
+    modifiers(&BearerKey, &TextBound),
     security(("bearer" = [])),
 )]
 struct PylonApi;
+
+/// `custom_fields`: the documented array of entries, or the map by slug Pylon shows, so a
+/// contact read can be sent back (`input::Reader::custom_field_entries`).
+fn custom_fields_schema() -> Schema {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder};
+    use utoipa::openapi::Ref;
+    let by_slug_entry = ObjectBuilder::new()
+        .property("slug", ObjectBuilder::new().schema_type(Type::String))
+        .property(
+            "value",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .max_length(Some(10_000)),
+        )
+        .property(
+            "values",
+            ArrayBuilder::new()
+                .items(ObjectBuilder::new().schema_type(Type::String))
+                .max_items(Some(crate::input::MAX_ITEMS)),
+        );
+    OneOfBuilder::new()
+        .item(
+            ArrayBuilder::new()
+                .items(Ref::from_schema_name("CustomFieldInput"))
+                .max_items(Some(crate::input::MAX_ITEMS)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(by_slug_entry))
+                .max_properties(Some(crate::input::MAX_ITEMS)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
+}
+
+/// `emails` on PATCH: entries `{email, is_primary}` or plain addresses.
+fn emails_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{
+        ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat,
+    };
+    use utoipa::openapi::Ref;
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .items(
+            OneOfBuilder::new()
+                .item(Ref::from_schema_name("EmailInput"))
+                .item(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email))),
+                ),
+        )
+        .max_items(Some(crate::input::MAX_ITEMS))
+        .build()
+}
+
+/// The request bodies whose texts the parser bounds by `input::MAX_TEXT`.
+const REQUEST_SCHEMAS: [&str; 8] = [
+    "CreateContact",
+    "UpdateContact",
+    "ImportContact",
+    "ExternalIdInput",
+    "EmailInput",
+    "CustomFieldInput",
+    "CreateAccount",
+    "UpdateAccount",
+];
+
+/// States the parser's bound on every text of a request body (`input::MAX_TEXT`, unless the
+/// schema names a bound of its own): properties and the items of lists of text.
+struct TextBound;
+
+fn bound_text(schema: &mut RefOr<Schema>) {
+    let is_text = |object: &Object| match &object.schema_type {
+        SchemaType::Type(Type::String) => true,
+        SchemaType::Array(types) => types.contains(&Type::String),
+        _ => false,
+    };
+    match schema {
+        RefOr::T(Schema::Object(object)) if is_text(object) => {
+            object.max_length.get_or_insert(crate::input::MAX_TEXT);
+        }
+        RefOr::T(Schema::Array(array)) => {
+            if let ArrayItems::RefOrSchema(items) = &mut array.items {
+                bound_text(items);
+            }
+        }
+        RefOr::T(Schema::OneOf(one_of)) => one_of.items.iter_mut().for_each(bound_text),
+        _ => {}
+    }
+}
+
+impl Modify for TextBound {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for name in REQUEST_SCHEMAS {
+            if let Some(RefOr::T(Schema::Object(body))) = components.schemas.get_mut(name) {
+                body.properties.values_mut().for_each(bound_text);
+            }
+        }
+    }
+}
 
 /// The document, paths relative to the dialect's mount point.
 pub fn openapi() -> utoipa::openapi::OpenApi {

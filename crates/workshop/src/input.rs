@@ -2,16 +2,20 @@
 
 use std::collections::BTreeMap;
 
-use contacts_core::phone::{is_valid_phone, MAX_PHONE_CHARS};
+use contacts_core::phone::is_valid_phone;
 use contacts_core::validate::{is_valid_attribute_key, is_valid_email};
 use contacts_core::AttributeValue;
-use contacts_http::Fields;
+use contacts_http::{BodyRules, Fields};
 use serde_json::Value;
 
 use crate::error::FieldErrors;
 
 pub const BLANK: &str = "can't be blank";
-const MAX_ATTRIBUTES: usize = 100;
+/// Attribute bounds, stated by the document's `attributes` schema from these same constants.
+pub const MAX_ATTRIBUTES: usize = 100;
+pub const MAX_ATTRIBUTE_TEXT: usize = 10_000;
+pub const MAX_LIST_ITEMS: usize = 100;
+pub const MAX_LIST_ITEM_TEXT: usize = 255;
 
 /// A contact body; `None` is "not sent".
 #[derive(Debug, Default)]
@@ -32,6 +36,8 @@ pub struct ContactInput {
 
 struct Reader<'a> {
     fields: &'a Fields,
+    /// Bounds from the body's schema type (`openapi::rules`).
+    rules: &'a BodyRules,
     errors: FieldErrors,
 }
 
@@ -44,7 +50,8 @@ impl Reader<'_> {
     }
 
     /// A string field: `None` when not sent, `Some(None)` when sent as null.
-    fn text(&mut self, field: &str, max: usize) -> Option<Option<String>> {
+    fn text(&mut self, field: &str) -> Option<Option<String>> {
+        let max = self.rules.max_length(field);
         match self.fields.get(field)? {
             Value::Null => Some(None),
             Value::String(text) if text.chars().count() > max => {
@@ -67,11 +74,10 @@ impl Reader<'_> {
     fn present(
         &mut self,
         field: &'static str,
-        max: usize,
         required: bool,
         blank: &mut Vec<&'static str>,
     ) -> Option<String> {
-        match self.text(field, max) {
+        match self.text(field) {
             Some(Some(value)) => Some(value),
             Some(None) if !required => {
                 blank.push(field);
@@ -119,7 +125,7 @@ impl Reader<'_> {
             }
             let value = match value {
                 Value::Null => None,
-                Value::String(text) if text.chars().count() <= 10_000 => {
+                Value::String(text) if text.chars().count() <= MAX_ATTRIBUTE_TEXT => {
                     Some(AttributeValue::Text(text.clone()))
                 }
                 Value::Number(number) => Some(AttributeValue::Number(number.clone())),
@@ -127,14 +133,14 @@ impl Reader<'_> {
                 Value::String(_) => {
                     self.add(
                         "attributes",
-                        format!("{key} is too long (maximum is 10000 characters)"),
+                        format!("{key} is too long (maximum is {MAX_ATTRIBUTE_TEXT} characters)"),
                     );
                     continue;
                 }
-                Value::Array(items) if items.len() > 100 => {
+                Value::Array(items) if items.len() > MAX_LIST_ITEMS => {
                     self.add(
                         "attributes",
-                        format!("{key} has too many entries (maximum is 100)"),
+                        format!("{key} has too many entries (maximum is {MAX_LIST_ITEMS})"),
                     );
                     continue;
                 }
@@ -143,11 +149,14 @@ impl Reader<'_> {
                         .iter()
                         .filter_map(|item| item.as_str().map(str::to_owned))
                         .collect();
-                    if list.iter().any(|item| item.chars().count() > 255) {
+                    if list
+                        .iter()
+                        .any(|item| item.chars().count() > MAX_LIST_ITEM_TEXT)
+                    {
                         self.add(
                             "attributes",
                             format!(
-                                "{key} has an entry that is too long (maximum is 255 characters)"
+                                "{key} has an entry that is too long (maximum is {MAX_LIST_ITEM_TEXT} characters)"
                             ),
                         );
                         continue;
@@ -170,17 +179,23 @@ impl Reader<'_> {
 
 /// Reads a create (`required` = true: every required field must be there) or an update body.
 pub fn read_contact(fields: &Fields, required: bool) -> Result<ContactInput, FieldErrors> {
+    let rules = if required {
+        &crate::openapi::rules::CREATE_CONTACT
+    } else {
+        &crate::openapi::rules::UPDATE_CONTACT
+    };
     let mut reader = Reader {
         fields,
+        rules,
         errors: FieldErrors::new(),
     };
     let mut blank = Vec::new();
     let mut input = ContactInput {
-        external_id: reader.present("external_id", 255, required, &mut blank),
-        first_name: reader.present("first_name", 100, required, &mut blank),
-        last_name: reader.present("last_name", 100, required, &mut blank),
-        email: reader.present("email", 254, required, &mut blank),
-        phone_number: reader.text("phone_number", MAX_PHONE_CHARS),
+        external_id: reader.present("external_id", required, &mut blank),
+        first_name: reader.present("first_name", required, &mut blank),
+        last_name: reader.present("last_name", required, &mut blank),
+        email: reader.present("email", required, &mut blank),
+        phone_number: reader.text("phone_number"),
         ..ContactInput::default()
     };
     input.sent_blank = blank;

@@ -50,13 +50,15 @@ pub struct CreateContact {
 pub struct UpdateContact {
     /// Look the contact up by external id instead of id.
     pub external: Option<bool>,
-    #[schema(min_length = 1, max_length = 255, pattern = r"\S", nullable = false)]
+    /// Null (or blank) changes nothing on a contact that has none (one written through Grow or
+    /// Pylon), and is "can't be blank" on one that has one; the same for the names and email.
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub external_id: Option<String>,
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S", nullable = false)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub first_name: Option<String>,
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S", nullable = false)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub last_name: Option<String>,
-    #[schema(format = Email, max_length = 254, nullable = false)]
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     #[schema(schema_with = contacts_http::phone_schema)]
     pub phone_number: Option<String>,
@@ -65,8 +67,21 @@ pub struct UpdateContact {
     pub attributes: Option<BTreeMap<String, serde_json::Value>>,
 }
 
+/// The parsers' bounds for each body, read from the schema types above (`BodyRules`).
+pub mod rules {
+    use std::sync::LazyLock;
+
+    use contacts_http::BodyRules;
+
+    pub static CREATE_CONTACT: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::CreateContact>);
+    pub static UPDATE_CONTACT: LazyLock<BodyRules> =
+        LazyLock::new(BodyRules::of::<super::UpdateContact>);
+}
+
 /// Attribute keys and values exactly as the dialect accepts them.
 fn attributes_schema() -> Object {
+    use crate::input::{MAX_ATTRIBUTES, MAX_ATTRIBUTE_TEXT, MAX_LIST_ITEMS, MAX_LIST_ITEM_TEXT};
     let text = |max: usize| {
         ObjectBuilder::new()
             .schema_type(Type::String)
@@ -74,11 +89,11 @@ fn attributes_schema() -> Object {
             .build()
     };
     let list = ArrayBuilder::new()
-        .items(text(255))
-        .max_items(Some(100))
+        .items(text(MAX_LIST_ITEM_TEXT))
+        .max_items(Some(MAX_LIST_ITEMS))
         .build();
     let value = OneOfBuilder::new()
-        .item(text(10_000))
+        .item(text(MAX_ATTRIBUTE_TEXT))
         .item(ObjectBuilder::new().schema_type(Type::Number).build())
         .item(ObjectBuilder::new().schema_type(Type::Boolean).build())
         .item(list)
@@ -91,7 +106,7 @@ fn attributes_schema() -> Object {
                 .pattern(Some(r"^[A-Za-z0-9_.\-]{1,100}$")),
         ))
         .additional_properties(Some(Schema::OneOf(value.build())))
-        .max_properties(Some(100))
+        .max_properties(Some(MAX_ATTRIBUTES))
         .build()
 }
 

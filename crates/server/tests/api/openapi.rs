@@ -183,6 +183,27 @@ async fn documents_state_the_parsers_own_text_and_phone_rules() {
         grow["components"]["schemas"]["CreateContact"]["properties"]["first_name"]["pattern"],
         contacts_core::validate::NOT_BLANK_PATTERN
     );
+    // Pylon's parser bounds every text it reads; its document says so, field by field.
+    let pylon = app.send(TestRequest::get().uri("/openapi.json")).await.body;
+    let create = &pylon["components"]["schemas"]["CreateContact"]["properties"];
+    for field in [
+        "avatar_url",
+        "account_id",
+        "primary_phone_number",
+        "portal_role_id",
+    ] {
+        assert_eq!(create[field]["maxLength"], 255, "{field}");
+    }
+    let too_long = app
+        .post_json(
+            "/contacts",
+            json!({"name": "A", "portal_role_id": "r".repeat(256)}),
+        )
+        .await;
+    assert_eq!(
+        too_long.body["errors"],
+        json!(["portal_role_id must be at most 255 characters"])
+    );
     // The two characters where ECMAScript's `\s` and the parsers' trimming part ways.
     let reply = app
         .post_json(
