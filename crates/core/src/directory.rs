@@ -8,7 +8,9 @@ use crate::account::{Account, AccountChanges, AccountKey, NewAccount};
 use crate::auth::{KeyRecord, RateLimit};
 use crate::contact::{AttributeValue, Contact, ContactChanges, ContactKey, NewContact};
 use crate::error::CoreError;
+use crate::events::ChangeEvent;
 use crate::query::{AccountQuery, KeysetPage, OffsetPage};
+use crate::time::Timestamp;
 
 pub trait Directory: Send + Sync + 'static {
     /// Answers when the database does.
@@ -92,6 +94,17 @@ pub trait Directory: Send + Sync + 'static {
     ) -> Result<Account, CoreError>;
     /// A page of accounts and the total number of matches.
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError>;
+
+    // --- the change feed
+    /// Up to `limit` events after the position `after` (from the start without it), in commit
+    /// order, and whether more follow.
+    fn list_events(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<(Vec<ChangeEvent>, bool), CoreError>;
+    /// Forgets events that occurred before `before`; answers how many.
+    fn prune_events(&self, before: Timestamp) -> Result<u64, CoreError>;
 
     // --- import (the write path of a sync source other than the API)
     fn import(

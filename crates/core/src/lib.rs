@@ -7,6 +7,7 @@ pub mod contact;
 pub mod cursor;
 pub mod directory;
 pub mod error;
+pub mod events;
 pub mod gateway;
 pub mod observe;
 pub mod phone;
@@ -23,6 +24,7 @@ pub use contact::{
 pub use cursor::{Cursor, CursorError, SortValue};
 pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};
 pub use error::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
+pub use events::{ChangeEvent, EventKind};
 pub use gateway::{Gateway, SyncSource};
 pub use observe::{StoreObserver, Unobserved};
 pub use query::{

@@ -29,6 +29,11 @@ impl Timestamp {
             .map(|time| Timestamp(time.with_timezone(&Utc)))
     }
 
+    /// This instant `days` days earlier (the change feed's retention cutoff).
+    pub fn minus_days(&self, days: i64) -> Self {
+        Timestamp(self.0 - chrono::Duration::days(days))
+    }
+
     pub fn to_text(&self) -> String {
         self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
     }

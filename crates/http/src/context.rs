@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use contacts_core::events::with_origin;
 use contacts_core::{Caller, Contact, ContactKey, CoreError, Directory, Gateway};
 
 use crate::error::ApiError;
@@ -43,12 +44,19 @@ fn uuid_v4() -> String {
     contacts_core::auth::random_uuid()
 }
 
+/// The dialect a request was routed to (`grow`, `pylon`, `workshop`), set by the server's
+/// middleware: for log lines and metrics, and as the maker of the changes the request writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DialectName(pub &'static str);
+
 /// What every dialect handler starts from.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub request_id: RequestId,
     pub caller: Option<Caller>,
     pub gateway: Gateway,
+    /// The dialect serving the request: the origin of the changes it makes.
+    pub dialect: Option<&'static str>,
 }
 
 impl FromRequest for Ctx {
@@ -68,6 +76,7 @@ impl FromRequest for Ctx {
             request_id: RequestId::of(req),
             caller: req.extensions().get::<Caller>().cloned(),
             gateway,
+            dialect: req.extensions().get::<DialectName>().map(|name| name.0),
         }))
     }
 }
@@ -108,7 +117,9 @@ impl Ctx {
         F: FnOnce(&dyn Directory) -> Result<T, CoreError> + Send + 'static,
     {
         let directory = self.gateway.directory();
-        match web::block(move || work(directory.as_ref())).await {
+        let origin = self.dialect.unwrap_or("api");
+        let work = move || with_origin(origin, || work(directory.as_ref()));
+        match web::block(work).await {
             Ok(result) => result.map_err(ApiError::Core),
             Err(blocking) => Err(ApiError::Core(CoreError::internal(blocking))),
         }

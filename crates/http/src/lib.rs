@@ -11,7 +11,7 @@ mod routes;
 
 pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
 pub use body_rules::BodyRules;
-pub use context::{Ctx, RequestId};
+pub use context::{Ctx, DialectName, RequestId};
 pub use error::{ApiError, Dialect, TextProblem};
 pub use openapi::{phone_schema, BearerKey};
 pub use routes::{resource, route_not_found, DialectResource};

@@ -140,6 +140,11 @@ pub fn build(
     if state.settings.metrics.enabled && state.settings.metrics.bind.is_empty() {
         app = app.route("/metrics", web::get().to(metrics_text));
     }
+    // The change feed has its own scope, before Pylon's root prefix would take `/events`.
+    app = app.service(dialect_scope::<crate::feed::Feed>(
+        "/events",
+        crate::feed::configure,
+    ));
     // Longer prefixes first: Pylon's default prefix is the root, which matches every path.
     // Each dialect's OpenAPI document is routed before its scope so that it needs no key.
     if dialects.grow.enabled {

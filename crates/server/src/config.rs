@@ -17,6 +17,14 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub metrics: MetricsSettings,
     pub log: LogSettings,
+    pub events: EventsSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsSettings {
+    /// How long the change feed keeps an event, in days; older ones are pruned hourly.
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -152,6 +160,7 @@ impl Default for Settings {
                 burst: 200_000,
                 preset: "none".into(),
             },
+            events: EventsSettings { retention_days: 30 },
             metrics: MetricsSettings {
                 enabled: true,
                 bind: String::new(),

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod feed;
 pub mod import;
 pub mod key_cache;
 pub mod keys;

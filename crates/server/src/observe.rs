@@ -2,6 +2,7 @@
 //! request-duration histogram. Both name the route by its template and the dialect that
 //! answered; the log line shows the path and query parameter names, never their values.
 
+pub use contacts_http::DialectName;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -14,10 +15,6 @@ use serde_json::json;
 use crate::config::LogFormat;
 use crate::metrics::Metrics;
 use crate::middleware::REQUEST_ID_HEADER;
-
-/// Which dialect's scope took the request; set by the scope's outermost middleware.
-#[derive(Debug, Clone, Copy)]
-pub struct DialectName(pub &'static str);
 
 /// The log target of request lines, so a JSON logger can print them as they are.
 pub const REQUEST_TARGET: &str = "contacts_gateway::request";

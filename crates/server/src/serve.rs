@@ -37,6 +37,30 @@ fn warm_list_positions(store: &Store) {
     }
 }
 
+/// Forgets change-feed events older than the retention, at start and then hourly, on a thread
+/// of its own (the store's calls block).
+fn prune_events_hourly(store: &Store, retention_days: u32) {
+    let store = store.clone();
+    let pruning = std::thread::Builder::new()
+        .name("prune-events".into())
+        .spawn(move || loop {
+            let cutoff = contacts_core::Timestamp::now().minus_days(i64::from(retention_days));
+            match store.as_directory().prune_events(cutoff) {
+                Ok(0) => {}
+                Ok(gone) => {
+                    log::info!("pruned {gone} change-feed events older than {retention_days} days")
+                }
+                Err(err) => {
+                    log::warn!("change-feed events not pruned ({err}); trying again in an hour")
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        });
+    if let Err(err) = pruning {
+        log::warn!("no thread to prune change-feed events ({err})");
+    }
+}
+
 pub async fn run(settings: Settings) -> Result<(), CommandError> {
     let location = crate::database_location(&settings)?;
     let metrics = web::Data::new(
@@ -78,6 +102,7 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
         println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
     }
     warm_list_positions(&store);
+    prune_events_hourly(&store, settings.events.retention_days);
     let scheme = if settings.server.tls_cert.is_empty() {
         "http"
     } else {

@@ -88,6 +88,9 @@ table_rows!(OutboxRow, outbox, {
     id: i64, recipient: String, subject: String, body: String, created_at: String,
     sent_at: Option<String>,
 });
+table_rows!(EventRow, events, {
+    id: i64, kind: String, origin: String, occurred_at: String, data: String,
+});
 table_rows!(ImportRunRow, import_runs, {
     id: i64, source: String, started_at: String, finished_at: String, dry_run: bool,
     applied: bool, created: i64, updated: i64, unchanged: i64, deleted: i64, rejected: i64,
@@ -134,11 +137,19 @@ pub fn sqlite_to_postgres(
                 copy("api_keys", ApiKeyRow::copy(from, to)),
                 copy("outbox", OutboxRow::copy(from, to)),
                 copy("import_runs", ImportRunRow::copy(from, to)),
+                copy("events", EventRow::copy(from, to)),
             ]
             .into_iter()
             .collect::<Result<Vec<_>, CoreError>>()
             .map_err(crate::tx::TxError::from_core)?;
-            for table in ["accounts", "contacts", "api_keys", "outbox", "import_runs"] {
+            for table in [
+                "accounts",
+                "contacts",
+                "api_keys",
+                "outbox",
+                "import_runs",
+                "events",
+            ] {
                 // PostgreSQL-specific: move the identity past the copied ids.
                 diesel::sql_query(format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

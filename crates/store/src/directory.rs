@@ -15,8 +15,23 @@ use contacts_core::{
     OffsetPage, RateLimit,
 };
 
-use super::ops::{accounts, contacts, import, keys, listing};
+use contacts_core::events::{current_origin, with_origin};
+use contacts_core::{ChangeEvent, EventKind, Timestamp};
+
+use super::ops::{accounts, contacts, events, import, keys, listing, Conn};
 use super::Store;
+
+impl Store {
+    /// A write made by this thread's origin (a dialect, an import): the engine may run it on
+    /// another thread (SQLite's writer), where the events it records must name the same maker.
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl Fn(&mut Conn) -> Result<T, CoreError> + Send + 'static,
+    ) -> Result<T, CoreError> {
+        let origin = current_origin();
+        self.writing(move |conn| with_origin(&origin, || work(conn)))
+    }
+}
 
 impl Directory for Store {
     fn ping(&self) -> Result<(), CoreError> {
@@ -60,7 +75,11 @@ impl Directory for Store {
     }
 
     fn create_contact(&self, contact: NewContact) -> Result<Contact, CoreError> {
-        self.writing(move |conn| contacts::create(conn, contact.clone()))
+        self.write(move |conn| {
+            let created = contacts::create(conn, contact.clone())?;
+            events::contact(conn, EventKind::ContactCreated, &created)?;
+            Ok(created)
+        })
     }
 
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
@@ -86,17 +105,25 @@ impl Directory for Store {
         changes: ContactChanges,
     ) -> Result<Contact, CoreError> {
         let key = key.clone();
-        self.writing(move |conn| contacts::update(conn, &key, changes.clone()))
+        self.write(move |conn| {
+            let updated = contacts::update(conn, &key, changes.clone())?;
+            events::contact(conn, EventKind::ContactUpdated, &updated)?;
+            Ok(updated)
+        })
     }
 
     fn delete_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
         let key = key.clone();
-        self.writing(move |conn| contacts::delete(conn, &key))
+        self.write(move |conn| {
+            let deleted = contacts::delete(conn, &key)?;
+            events::contact(conn, EventKind::ContactDeleted, &deleted)?;
+            Ok(deleted)
+        })
     }
 
     fn set_account_owner(&self, key: &ContactKey) -> Result<Contact, CoreError> {
         let key = key.clone();
-        self.writing(move |conn| contacts::set_account_owner(conn, &key))
+        self.write(move |conn| contacts::set_account_owner(conn, &key))
     }
 
     fn list_contacts_by_offset(
@@ -125,7 +152,14 @@ impl Directory for Store {
         account: NewAccount,
         owner: Option<NewContact>,
     ) -> Result<(Account, Option<Contact>), CoreError> {
-        self.writing(move |conn| accounts::create(conn, account.clone(), owner.clone()))
+        self.write(move |conn| {
+            let (created, owner) = accounts::create(conn, account.clone(), owner.clone())?;
+            events::account(conn, EventKind::AccountCreated, &created)?;
+            if let Some(owner) = &owner {
+                events::contact(conn, EventKind::ContactCreated, owner)?;
+            }
+            Ok((created, owner))
+        })
     }
 
     fn get_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
@@ -138,12 +172,16 @@ impl Directory for Store {
         changes: AccountChanges,
     ) -> Result<Account, CoreError> {
         let key = key.clone();
-        self.writing(move |conn| accounts::update(conn, &key, changes.clone()))
+        self.write(move |conn| {
+            let updated = accounts::update(conn, &key, changes.clone())?;
+            events::account(conn, EventKind::AccountUpdated, &updated)?;
+            Ok(updated)
+        })
     }
 
     fn delete_account(&self, key: &AccountKey) -> Result<Account, CoreError> {
         let key = key.clone();
-        self.writing(move |conn| accounts::delete(conn, &key))
+        self.write(move |conn| accounts::delete(conn, &key))
     }
 
     fn set_account_owner_of(
@@ -152,7 +190,7 @@ impl Directory for Store {
         owner: &ContactKey,
     ) -> Result<Account, CoreError> {
         let (key, owner) = (key.clone(), owner.clone());
-        self.writing(move |conn| accounts::set_owner(conn, &key, &owner))
+        self.write(move |conn| accounts::set_owner(conn, &key, &owner))
     }
 
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError> {
@@ -167,7 +205,22 @@ impl Directory for Store {
         dry_run: bool,
     ) -> Result<ImportOutcome, CoreError> {
         let source = source.to_owned();
-        self.writing(move |conn| import::run(conn, &source, rows.clone(), prune, dry_run))
+        let origin = format!("import:{source}");
+        with_origin(&origin, || {
+            self.write(move |conn| import::run(conn, &source, rows.clone(), prune, dry_run))
+        })
+    }
+
+    fn list_events(
+        &self,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<(Vec<ChangeEvent>, bool), CoreError> {
+        self.reading(|conn| events::list(conn, after, limit))
+    }
+
+    fn prune_events(&self, before: Timestamp) -> Result<u64, CoreError> {
+        self.writing(move |conn| events::prune(conn, before))
     }
 }
 

@@ -141,6 +141,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        kind -> Text,
+        origin -> Text,
+        occurred_at -> Text,
+        data -> Text,
+    }
+}
+
 diesel::joinable!(account_external_ids -> accounts (account_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_emails -> contacts (contact_id));

@@ -59,6 +59,7 @@ fn up_then_down_then_up_on_a_fresh_file() {
             "contact_search_docsize",
             "contact_search_idx",
             "contacts",
+            "events",
             "import_runs",
             "outbox",
         ]
@@ -67,7 +68,7 @@ fn up_then_down_then_up_on_a_fresh_file() {
     assert!(tables(&store).is_empty());
     drop(store);
     let again = SqliteStore::open(&url, PoolOptions::default()).expect("migrates again");
-    assert_eq!(tables(&again).len(), 17);
+    assert_eq!(tables(&again).len(), 18);
 }
 
 #[test]

@@ -48,6 +48,7 @@ fn postgres_migrations_apply_undo_and_apply_again() {
         "contact_external_ids",
         "contact_phones",
         "contacts",
+        "events",
         "import_runs",
         "outbox",
     ];

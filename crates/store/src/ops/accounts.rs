@@ -8,11 +8,12 @@ use contacts_core::account::Address;
 use contacts_core::validate::join_name;
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, AccountSort, Conflict, Contact, ContactKey,
-    CoreError, Entity, ExternalId, NewAccount, NewContact, Order, Timestamp,
+    CoreError, Entity, EventKind, ExternalId, NewAccount, NewContact, Order, Timestamp,
 };
 use diesel::prelude::*;
 
 use super::contacts;
+use super::events;
 use super::sql;
 use crate::error::db;
 use crate::schema::{account_external_ids, accounts, contacts as contacts_table};
@@ -361,7 +362,13 @@ pub fn delete(conn: &mut Conn, key: &AccountKey) -> Result<Account, CoreError> {
         .select(contacts_table::id)
         .load(conn)
         .map_err(db)?;
+    // Each contact's event shows it as it was, as a contact delete's does.
+    for member in &members {
+        let before = contacts::load_one(conn, *member)?;
+        events::contact(conn, EventKind::ContactDeleted, &before)?;
+    }
     contacts::tombstone_all(conn, &members)?;
+    events::account(conn, EventKind::AccountDeleted, &before)?;
     let now = Timestamp::now().to_text();
     diesel::update(accounts::table.find(id))
         .set((

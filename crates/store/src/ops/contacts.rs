@@ -6,14 +6,15 @@ use super::Conn;
 use contacts_core::phone::keep_written_forms;
 use contacts_core::validate::name_sort_key;
 use contacts_core::{
-    AttributeValue, Conflict, Contact, ContactChanges, ContactKey, CoreError, Entity, ExternalId,
-    NewContact, OutgoingEmail, Timestamp,
+    AttributeValue, Conflict, Contact, ContactChanges, ContactKey, CoreError, Entity, EventKind,
+    ExternalId, NewContact, OutgoingEmail, Timestamp,
 };
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::accounts::resolve_account;
 use super::contact_rows::{attribute_rows, load_contacts, ContactRow};
+use super::events;
 use crate::error::db;
 use crate::schema::{
     accounts, contact_attributes, contact_emails, contact_external_ids, contact_phones, contacts,
@@ -636,10 +637,17 @@ pub fn set_account_owner(conn: &mut Conn, key: &ContactKey) -> Result<Contact, C
             .execute(conn)
             .map_err(db)?;
         let touched: Vec<i64> = previous.into_iter().chain([id]).collect();
-        diesel::update(contacts::table.filter(contacts::id.eq_any(touched)))
+        diesel::update(contacts::table.filter(contacts::id.eq_any(&touched)))
             .set(contacts::updated_at.eq(&now))
             .execute(conn)
             .map_err(db)?;
+        // The owner flag shows on both contacts, and the owner on the account.
+        for contact in touched {
+            let changed = load_one(conn, contact)?;
+            events::contact(conn, EventKind::ContactUpdated, &changed)?;
+        }
+        let account = super::accounts::get(conn, &contacts_core::AccountKey::Id(account_id))?;
+        events::account(conn, EventKind::AccountUpdated, &account)?;
     }
     load_one(conn, id)
 }

@@ -3,14 +3,15 @@
 
 use super::Conn;
 use contacts_core::{
-    Contact, ContactChanges, CoreError, ImportOutcome, ImportRow, ImportRowError, ImportSummary,
-    NewContact, Timestamp,
+    Contact, ContactChanges, CoreError, EventKind, ImportOutcome, ImportRow, ImportRowError,
+    ImportSummary, NewContact, Timestamp,
 };
 use diesel::prelude::*;
 
 use super::contacts::{
     apply_changes, ensure_email_free, ensure_external_ids_free, insert, load_one, tombstone,
 };
+use super::events;
 use crate::error::db;
 use crate::schema::{contact_external_ids, contacts, import_runs};
 use crate::tx;
@@ -58,10 +59,24 @@ pub fn run(
             match apply_row(conn, source, row) {
                 Ok((id, change)) => {
                     seen_ids.push(id);
-                    match change {
-                        RowChange::Created => summary.created += 1,
-                        RowChange::Updated => summary.updated += 1,
-                        RowChange::Unchanged => summary.unchanged += 1,
+                    let kind = match change {
+                        RowChange::Created => {
+                            summary.created += 1;
+                            Some(EventKind::ContactCreated)
+                        }
+                        RowChange::Updated => {
+                            summary.updated += 1;
+                            Some(EventKind::ContactUpdated)
+                        }
+                        RowChange::Unchanged => {
+                            summary.unchanged += 1;
+                            None
+                        }
+                    };
+                    // An import's changes are events like any other (rolled back with it).
+                    if let Some(kind) = kind {
+                        let contact = load_one(conn, id)?;
+                        events::contact(conn, kind, &contact)?;
                     }
                 }
                 Err(reason) => {
@@ -78,6 +93,8 @@ pub fn run(
                 .select(contacts::id)
                 .load(conn)?;
             for id in stale {
+                let before = load_one(conn, id)?;
+                events::contact(conn, EventKind::ContactDeleted, &before)?;
                 tombstone(conn, id)?;
                 summary.deleted += 1;
             }

@@ -75,3 +75,8 @@ pub const UNLOCK_MIGRATIONS: &str = "SELECT pg_advisory_unlock(7171)";
 /// the limit. The two-part UNION ALL SQLite needs (below) gets a generic plan here that sorts
 /// every row after the position: 0.08 against 6.9 ms for a page 90% down 100 000 contacts.
 pub const KEYSET_BY_ROW_VALUE: bool = true;
+
+/// Taken by every transaction that records an event, just before it does (and held until it
+/// ends): event ids are then handed out in commit order, so a feed reader that has seen id N
+/// never later finds a smaller id committed behind it. Any fixed number serves as the key.
+pub const EVENTS_IN_COMMIT_ORDER: Option<&str> = Some("SELECT pg_advisory_xact_lock(7272)");

@@ -20,6 +20,8 @@ pub mod bulk;
 pub mod contact_rows;
 #[path = "../ops/contacts.rs"]
 pub mod contacts;
+#[path = "../ops/events.rs"]
+pub mod events;
 #[path = "../ops/filter_sql.rs"]
 pub mod filter_sql;
 #[path = "../ops/import.rs"]

@@ -81,3 +81,7 @@ pub const OPTIMIZE_SEARCH_INDEX: &str =
 /// position's run (`column = ? AND id > ?`) and the rows after it (`column > ?`), each an index
 /// range SQLite walks in order (PostgreSQL's row-value comparison is its sql.rs).
 pub const KEYSET_BY_ROW_VALUE: bool = false;
+
+/// Events need no lock to be in commit order: one writer commits them one transaction at a
+/// time.
+pub const EVENTS_IN_COMMIT_ORDER: Option<&str> = None;
