@@ -245,7 +245,8 @@ fn the_start_line_says_backend_database_address_source_and_mounts() {
     let address = server.base.trim_start_matches("http://").to_owned();
     let expected = format!(
         "contacts-gateway listening on http://{address}; {database}; \
-         sync source bamboohr; dialects: grow at /api, pylon off, workshop at /ws/v1"
+         sync source bamboohr; dialects: grow at /api, pylon off, workshop at /ws/v1; \
+         welcome emails stay queued ([email] smtp_url is not set)"
     );
     // stdout is read on a thread of its own: give it a moment to catch up.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);

@@ -6,6 +6,7 @@ mod server;
 
 mod cross;
 mod docs;
+mod email;
 mod foundation;
 mod hardening;
 mod nodes;

@@ -126,6 +126,17 @@ impl Contact {
     }
 }
 
+/// An email of the outbox waiting to be delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedEmail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// Deliveries tried so far.
+    pub attempts: i32,
+}
+
 /// A welcome email to queue in the outbox in the same transaction as the write that asks for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingEmail {

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use crate::account::{Account, AccountChanges, AccountKey, NewAccount};
 use crate::auth::{KeyRecord, RateLimit};
-use crate::contact::{AttributeValue, Contact, ContactChanges, ContactKey, NewContact};
+use crate::contact::{
+    AttributeValue, Contact, ContactChanges, ContactKey, NewContact, QueuedEmail,
+};
 use crate::error::CoreError;
 use crate::events::ChangeEvent;
 use crate::query::{AccountQuery, KeysetPage, OffsetPage};
@@ -94,6 +96,19 @@ pub trait Directory: Send + Sync + 'static {
     ) -> Result<Account, CoreError>;
     /// A page of accounts and the total number of matches.
     fn list_accounts(&self, query: &AccountQuery) -> Result<(Vec<Account>, u64), CoreError>;
+
+    // --- the outbox (welcome emails)
+    /// Claims up to `limit` undelivered emails whose next try is due, each until `lease_until`
+    /// (another sender, on this node or another, leaves a claimed email alone until then).
+    fn claim_due_emails(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<QueuedEmail>, CoreError>;
+    /// Marks the email delivered and removes its body (which holds a password).
+    fn email_delivered(&self, id: i64) -> Result<(), CoreError>;
+    /// Records a failed try; the next may start at `retry_at`.
+    fn email_failed(&self, id: i64, retry_at: Timestamp, error: &str) -> Result<(), CoreError>;
 
     // --- the change feed
     /// Up to `limit` events after the position `after` (from the start without it), in commit

@@ -19,7 +19,7 @@ pub use account::{Account, AccountChanges, AccountKey, AccountSummary, NewAccoun
 pub use auth::{ApiKey, Caller, KeyRecord, RateLimit};
 pub use contact::{
     AttributeValue, Contact, ContactChanges, ContactKey, ContactStatus, ExternalId, NewContact,
-    OutgoingEmail, Social,
+    OutgoingEmail, QueuedEmail, Social,
 };
 pub use cursor::{Cursor, CursorError, SortValue};
 pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};

@@ -29,6 +29,12 @@ impl Timestamp {
             .map(|time| Timestamp(time.with_timezone(&Utc)))
     }
 
+    /// Now plus `wait` (a retry's or a lease's end).
+    pub fn from_now(wait: std::time::Duration) -> Self {
+        let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX);
+        Timestamp(Utc::now().trunc_subsecs(6) + wait)
+    }
+
     /// This instant `days` days earlier (the change feed's retention cutoff).
     pub fn minus_days(&self, days: i64) -> Self {
         Timestamp(self.0 - chrono::Duration::days(days))

@@ -209,12 +209,14 @@ async fn create_client(
             else {
                 return Ok(Err(errors));
             };
-            let (password, password_hash) = new_password(7)?;
             let mut owner = NewContact::named(first_name, last_name);
-            owner.welcome_email =
-                send_email.then(|| welcome_email(&owner.first_name, &email, &password));
+            // As for contacts: a password only when the welcome email sends it.
+            if send_email {
+                let (password, password_hash) = new_password(7)?;
+                owner.welcome_email = Some(welcome_email(&owner.first_name, &email, &password));
+                owner.password_hash = Some(password_hash);
+            }
             owner.email = Some(email);
-            owner.password_hash = Some(password_hash);
             let account = NewAccount {
                 name: company_name.unwrap_or_else(|| owner_name(&owner)),
                 description: extra.description.flatten(),

@@ -221,15 +221,18 @@ async fn create_contact(
             else {
                 return Ok(Err(errors));
             };
-            let (password, password_hash) = new_password(9)?;
             let mut contact = NewContact::named(first_name, last_name);
-            contact.welcome_email =
-                send_email.then(|| welcome_email(&contact.first_name, &email, &password));
+            // A password exists only to be sent: without the welcome email no one could ever
+            // learn it, so none is made (and no Argon2 hash is paid for).
+            if send_email {
+                let (password, password_hash) = new_password(9)?;
+                contact.welcome_email = Some(welcome_email(&contact.first_name, &email, &password));
+                contact.password_hash = Some(password_hash);
+            }
             contact.email = Some(email);
             contact.phones = phone.into_iter().collect();
             contact.job_position = position;
             contact.account = Some(AccountKey::Id(client));
-            contact.password_hash = Some(password_hash);
             directory.create_contact(contact).map(Ok)
         })
         .await?

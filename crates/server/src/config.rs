@@ -18,6 +18,17 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub log: LogSettings,
     pub events: EventsSettings,
+    pub email: EmailSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    /// `smtp://host:port`, `smtp://host?tls=required`, `smtps://user:password@host:465`; empty
+    /// keeps welcome emails queued in the outbox.
+    pub smtp_url: String,
+    /// The sender of welcome emails.
+    pub from: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +172,10 @@ impl Default for Settings {
                 preset: "none".into(),
             },
             events: EventsSettings { retention_days: 30 },
+            email: EmailSettings {
+                smtp_url: String::new(),
+                from: "contacts-gateway <no-reply@localhost>".into(),
+            },
             metrics: MetricsSettings {
                 enabled: true,
                 bind: String::new(),

@@ -11,6 +11,7 @@ pub mod import;
 pub mod key_cache;
 pub mod keys;
 pub mod logging;
+pub mod mailer;
 pub mod metrics;
 pub mod middleware;
 pub mod observe;

@@ -103,6 +103,7 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
     }
     warm_list_positions(&store);
     prune_events_hourly(&store, settings.events.retention_days);
+    crate::mailer::start(store.directory(), &settings.email).map_err(CommandError::Usage)?;
     let scheme = if settings.server.tls_cert.is_empty() {
         "http"
     } else {
@@ -179,9 +180,10 @@ pub fn start_line(address: &str, location: &DatabaseLocation, settings: &Setting
     })
     .collect();
     format!(
-        "contacts-gateway listening on {address}; backend {}, database {location}; sync source {}; dialects: {}",
+        "contacts-gateway listening on {address}; backend {}, database {location}; sync source {}; dialects: {}; {}",
         location.backend(),
         settings.sync.source,
-        mounts.join(", ")
+        mounts.join(", "),
+        crate::mailer::describe(&settings.email)
     )
 }

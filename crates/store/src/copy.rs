@@ -86,7 +86,8 @@ table_rows!(ApiKeyRow, api_keys, {
 });
 table_rows!(OutboxRow, outbox, {
     id: i64, recipient: String, subject: String, body: String, created_at: String,
-    sent_at: Option<String>,
+    sent_at: Option<String>, attempts: i32, next_attempt_at: Option<String>,
+    last_error: Option<String>,
 });
 table_rows!(EventRow, events, {
     id: i64, kind: String, origin: String, occurred_at: String, data: String,

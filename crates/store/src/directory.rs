@@ -16,9 +16,9 @@ use contacts_core::{
 };
 
 use contacts_core::events::{current_origin, with_origin};
-use contacts_core::{ChangeEvent, EventKind, Timestamp};
+use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp};
 
-use super::ops::{accounts, contacts, events, import, keys, listing, Conn};
+use super::ops::{accounts, contacts, events, import, keys, listing, outbox, Conn};
 use super::Store;
 
 impl Store {
@@ -209,6 +209,23 @@ impl Directory for Store {
         with_origin(&origin, || {
             self.write(move |conn| import::run(conn, &source, rows.clone(), prune, dry_run))
         })
+    }
+
+    fn claim_due_emails(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<QueuedEmail>, CoreError> {
+        self.writing(move |conn| outbox::claim_due(conn, limit, &lease_until))
+    }
+
+    fn email_delivered(&self, id: i64) -> Result<(), CoreError> {
+        self.writing(move |conn| outbox::delivered(conn, id))
+    }
+
+    fn email_failed(&self, id: i64, retry_at: Timestamp, error: &str) -> Result<(), CoreError> {
+        let error = error.to_owned();
+        self.writing(move |conn| outbox::failed(conn, id, &retry_at, &error))
     }
 
     fn list_events(

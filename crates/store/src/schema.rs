@@ -122,6 +122,9 @@ diesel::table! {
         body -> Text,
         created_at -> Text,
         sent_at -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Text>,
+        last_error -> Nullable<Text>,
     }
 }
 

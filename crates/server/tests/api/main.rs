@@ -9,6 +9,7 @@ mod grow_bodies;
 mod grow_clients;
 mod limits;
 mod openapi;
+mod outbox;
 #[path = "../../../store/tests/support/postgres.rs"]
 mod pg_cluster;
 mod pylon;

@@ -28,5 +28,7 @@ pub mod import;
 pub mod keys;
 #[path = "../ops/listing.rs"]
 pub mod listing;
+#[path = "../ops/outbox.rs"]
+pub mod outbox;
 #[path = "../ops/positions.rs"]
 pub mod positions;
