@@ -13,3 +13,4 @@ mod nodes;
 mod operations;
 mod php;
 mod sync;
+mod webhooks;

@@ -13,6 +13,7 @@ use crate::error::CoreError;
 use crate::events::ChangeEvent;
 use crate::query::{AccountQuery, KeysetPage, OffsetPage};
 use crate::time::Timestamp;
+use crate::webhooks::WebhookEndpoint;
 
 pub trait Directory: Send + Sync + 'static {
     /// Answers when the database does.
@@ -109,6 +110,31 @@ pub trait Directory: Send + Sync + 'static {
     fn email_delivered(&self, id: i64) -> Result<(), CoreError>;
     /// Records a failed try; the next may start at `retry_at`.
     fn email_failed(&self, id: i64, retry_at: Timestamp, error: &str) -> Result<(), CoreError>;
+
+    // --- webhooks
+    /// Adds an endpoint that receives the events committed from now on.
+    fn add_webhook(&self, endpoint: WebhookEndpoint) -> Result<WebhookEndpoint, CoreError>;
+    /// Every endpoint, with its backlog.
+    fn list_webhooks(&self) -> Result<Vec<WebhookEndpoint>, CoreError>;
+    /// Removes an endpoint; answers whether it existed.
+    fn remove_webhook(&self, id: &str) -> Result<bool, CoreError>;
+    /// Claims, until `lease_until`, each endpoint whose next try is due and that has an event
+    /// waiting, with that event (the next one after its cursor of a type it wants).
+    fn claim_webhook_deliveries(
+        &self,
+        lease_until: Timestamp,
+    ) -> Result<Vec<(WebhookEndpoint, ChangeEvent)>, CoreError>;
+    /// The endpoint took the event: its cursor moves past it.
+    fn webhook_delivered(&self, id: &str, position: i64) -> Result<(), CoreError>;
+    /// A try failed: retried at `retry_at`, or, with `None`, given up on (the cursor moves past
+    /// it and the endpoint counts one failure).
+    fn webhook_failed(
+        &self,
+        id: &str,
+        position: i64,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> Result<(), CoreError>;
 
     // --- the change feed
     /// Up to `limit` events after the position `after` (from the start without it), in commit

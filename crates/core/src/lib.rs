@@ -14,6 +14,7 @@ pub mod phone;
 pub mod query;
 pub mod time;
 pub mod validate;
+pub mod webhooks;
 
 pub use account::{Account, AccountChanges, AccountKey, AccountSummary, NewAccount};
 pub use auth::{ApiKey, Caller, KeyRecord, RateLimit};
@@ -32,3 +33,4 @@ pub use query::{
     Operator, Order, SortKey, MAX_SEARCH_TERM_CHARS,
 };
 pub use time::Timestamp;
+pub use webhooks::WebhookEndpoint;

@@ -1,4 +1,5 @@
-//! The command line: `contacts-gateway [--config FILE] <serve | migrate | keys … | import …>`.
+//! The command line: `contacts-gateway [--config FILE] <serve | migrate | keys … | webhooks … |
+//! import …>`.
 
 use std::path::PathBuf;
 
@@ -28,6 +29,9 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage webhook endpoints (the change feed's events, POSTed and signed).
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
     /// Import contacts from a CSV file: the write path when the sync source is not the API.
     Import(ImportArgs),
     /// Copy the live database to FILE (which must not exist) while the server serves and
@@ -68,6 +72,23 @@ pub enum KeysCommand {
     List,
     /// Revoke a key by name; requests with it get 401 from then on.
     Revoke { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Add an endpoint; prints its id and its signing secret, which is not shown again. It
+    /// receives the events committed from now on.
+    Add {
+        #[arg(long)]
+        url: String,
+        /// Only these event types (comma-separated); every type without it.
+        #[arg(long, value_delimiter = ',')]
+        events: Vec<String>,
+    },
+    /// List endpoints: id, URL, event types, backlog, failures and the last error.
+    List,
+    /// Remove an endpoint by id.
+    Remove { id: String },
 }
 
 #[derive(Debug, clap::Args)]

@@ -19,6 +19,15 @@ pub struct Settings {
     pub log: LogSettings,
     pub events: EventsSettings,
     pub email: EmailSettings,
+    pub webhooks: WebhooksSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksSettings {
+    /// The waits before each retry of a delivery that got no 2xx, in seconds; after the last,
+    /// the event is given up on and counted as a failure.
+    pub retry_schedule_secs: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -172,6 +181,10 @@ impl Default for Settings {
                 preset: "none".into(),
             },
             events: EventsSettings { retention_days: 30 },
+            // Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+            webhooks: WebhooksSettings {
+                retry_schedule_secs: vec![5, 300, 1800, 7200, 18000, 36000, 36000],
+            },
             email: EmailSettings {
                 smtp_url: String::new(),
                 from: "contacts-gateway <no-reply@localhost>".into(),

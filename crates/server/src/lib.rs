@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod rate_limit;
 pub mod serve;
 pub mod tls;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration;

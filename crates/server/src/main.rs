@@ -4,9 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use contacts_core::{Conflict, CoreError, Directory, Entity, RateLimit};
-use contacts_gateway::cli::{Cli, Command, KeysCommand};
+use contacts_gateway::cli::{Cli, Command, KeysCommand, WebhooksCommand};
 use contacts_gateway::error::CommandError;
-use contacts_gateway::{config, database_location, import, keys, logging, open_store, serve};
+use contacts_gateway::{
+    config, database_location, import, keys, logging, open_store, serve, webhooks,
+};
 
 /// jemalloc instead of glibc's malloc: a page of contacts is hundreds of small strings,
 /// allocated on a blocking thread and freed on an actix worker, and glibc's fast-bin
@@ -38,6 +40,10 @@ fn run(cli: Cli) -> Result<(), CommandError> {
         Command::Keys(command) => {
             let store = open_store(&settings)?;
             run_keys(store.as_directory(), command)
+        }
+        Command::Webhooks(command) => {
+            let store = open_store(&settings)?;
+            run_webhooks(store.as_directory(), command)
         }
         Command::Import(args) => {
             let store = open_store(&settings)?;
@@ -75,6 +81,50 @@ fn run(cli: Cli) -> Result<(), CommandError> {
                 report.live_contacts
             );
             Ok(())
+        }
+    }
+}
+
+fn run_webhooks(store: &dyn Directory, command: WebhooksCommand) -> Result<(), CommandError> {
+    match command {
+        WebhooksCommand::Add { url, events } => {
+            let events: Vec<String> = events
+                .iter()
+                .map(|kind| kind.trim().to_owned())
+                .filter(|kind| !kind.is_empty())
+                .collect();
+            let added = store.add_webhook(webhooks::new_endpoint(&url, &events)?)?;
+            println!("{}", added.id);
+            println!("{}", added.secret);
+            Ok(())
+        }
+        WebhooksCommand::List => {
+            for endpoint in store.list_webhooks()? {
+                let types = if endpoint.event_types.is_empty() {
+                    "all events".to_owned()
+                } else {
+                    endpoint.event_types.join(",")
+                };
+                println!(
+                    "{}\t{}\t{types}\tbacklog {}\tfailed {}\tlast error {}",
+                    endpoint.id,
+                    endpoint.url,
+                    endpoint.backlog,
+                    endpoint.failed,
+                    endpoint.last_error.as_deref().unwrap_or("none")
+                );
+            }
+            Ok(())
+        }
+        WebhooksCommand::Remove { id } => {
+            if store.remove_webhook(&id)? {
+                println!("removed {id}");
+                Ok(())
+            } else {
+                Err(CommandError::Usage(format!(
+                    "no webhook endpoint has the id {id:?}"
+                )))
+            }
         }
     }
 }

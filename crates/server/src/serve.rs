@@ -104,6 +104,10 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
     warm_list_positions(&store);
     prune_events_hourly(&store, settings.events.retention_days);
     crate::mailer::start(store.directory(), &settings.email).map_err(CommandError::Usage)?;
+    crate::webhooks::start(
+        store.directory(),
+        settings.webhooks.retry_schedule_secs.clone(),
+    );
     let scheme = if settings.server.tls_cert.is_empty() {
         "http"
     } else {

@@ -92,6 +92,11 @@ table_rows!(OutboxRow, outbox, {
 table_rows!(EventRow, events, {
     id: i64, kind: String, origin: String, occurred_at: String, data: String,
 });
+table_rows!(WebhookEndpointRow, webhook_endpoints, {
+    id: String, url: String, secret: String, event_types: String, created_at: String,
+    last_position: i64, attempts: i32, next_attempt_at: Option<String>, failed: i64,
+    last_error: Option<String>,
+});
 table_rows!(ImportRunRow, import_runs, {
     id: i64, source: String, started_at: String, finished_at: String, dry_run: bool,
     applied: bool, created: i64, updated: i64, unchanged: i64, deleted: i64, rejected: i64,
@@ -139,6 +144,7 @@ pub fn sqlite_to_postgres(
                 copy("outbox", OutboxRow::copy(from, to)),
                 copy("import_runs", ImportRunRow::copy(from, to)),
                 copy("events", EventRow::copy(from, to)),
+                copy("webhook_endpoints", WebhookEndpointRow::copy(from, to)),
             ]
             .into_iter()
             .collect::<Result<Vec<_>, CoreError>>()

@@ -16,9 +16,9 @@ use contacts_core::{
 };
 
 use contacts_core::events::{current_origin, with_origin};
-use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp};
+use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp, WebhookEndpoint};
 
-use super::ops::{accounts, contacts, events, import, keys, listing, outbox, Conn};
+use super::ops::{accounts, contacts, events, import, keys, listing, outbox, webhooks, Conn};
 use super::Store;
 
 impl Store {
@@ -226,6 +226,42 @@ impl Directory for Store {
     fn email_failed(&self, id: i64, retry_at: Timestamp, error: &str) -> Result<(), CoreError> {
         let error = error.to_owned();
         self.writing(move |conn| outbox::failed(conn, id, &retry_at, &error))
+    }
+
+    fn add_webhook(&self, endpoint: WebhookEndpoint) -> Result<WebhookEndpoint, CoreError> {
+        self.writing(move |conn| webhooks::add(conn, endpoint.clone()))
+    }
+
+    fn list_webhooks(&self) -> Result<Vec<WebhookEndpoint>, CoreError> {
+        self.reading(webhooks::list)
+    }
+
+    fn remove_webhook(&self, id: &str) -> Result<bool, CoreError> {
+        let id = id.to_owned();
+        self.writing(move |conn| webhooks::remove(conn, &id))
+    }
+
+    fn claim_webhook_deliveries(
+        &self,
+        lease_until: Timestamp,
+    ) -> Result<Vec<(WebhookEndpoint, ChangeEvent)>, CoreError> {
+        self.writing(move |conn| webhooks::claim_due(conn, &lease_until))
+    }
+
+    fn webhook_delivered(&self, id: &str, position: i64) -> Result<(), CoreError> {
+        let id = id.to_owned();
+        self.writing(move |conn| webhooks::delivered(conn, &id, position))
+    }
+
+    fn webhook_failed(
+        &self,
+        id: &str,
+        position: i64,
+        retry_at: Option<Timestamp>,
+        error: &str,
+    ) -> Result<(), CoreError> {
+        let (id, error) = (id.to_owned(), error.to_owned());
+        self.writing(move |conn| webhooks::failed(conn, &id, position, retry_at.as_ref(), &error))
     }
 
     fn list_events(

@@ -154,6 +154,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        url -> Text,
+        secret -> Text,
+        event_types -> Text,
+        created_at -> Text,
+        last_position -> BigInt,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Text>,
+        failed -> BigInt,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(account_external_ids -> accounts (account_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_emails -> contacts (contact_id));

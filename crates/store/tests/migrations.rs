@@ -62,13 +62,14 @@ fn up_then_down_then_up_on_a_fresh_file() {
             "events",
             "import_runs",
             "outbox",
+            "webhook_endpoints",
         ]
     );
     migrate_down_all(store.pool()).expect("down");
     assert!(tables(&store).is_empty());
     drop(store);
     let again = SqliteStore::open(&url, PoolOptions::default()).expect("migrates again");
-    assert_eq!(tables(&again).len(), 18);
+    assert_eq!(tables(&again).len(), 19);
 }
 
 #[test]

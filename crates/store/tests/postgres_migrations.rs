@@ -51,6 +51,7 @@ fn postgres_migrations_apply_undo_and_apply_again() {
         "events",
         "import_runs",
         "outbox",
+        "webhook_endpoints",
     ];
     assert_eq!(tables(&mut conn), expected);
 

@@ -32,3 +32,5 @@ pub mod listing;
 pub mod outbox;
 #[path = "../ops/positions.rs"]
 pub mod positions;
+#[path = "../ops/webhooks.rs"]
+pub mod webhooks;

@@ -34,3 +34,5 @@ pub mod listing;
 pub mod outbox;
 #[path = "../ops/positions.rs"]
 pub mod positions;
+#[path = "../ops/webhooks.rs"]
+pub mod webhooks;
