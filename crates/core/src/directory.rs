@@ -11,6 +11,7 @@ use crate::contact::{
 };
 use crate::error::CoreError;
 use crate::events::ChangeEvent;
+use crate::idempotency::Claim;
 use crate::query::{AccountQuery, KeysetPage, OffsetPage};
 use crate::time::Timestamp;
 use crate::webhooks::WebhookEndpoint;
@@ -135,6 +136,21 @@ pub trait Directory: Send + Sync + 'static {
         retry_at: Option<Timestamp>,
         error: &str,
     ) -> Result<(), CoreError>;
+
+    // --- Idempotency-Key
+    /// Claims `key` of `api_key` for a request with this fingerprint, until `lease_until`; a
+    /// claim whose lease ran out (its request never committed) is taken over.
+    fn claim_idempotency_key(
+        &self,
+        api_key: &str,
+        key: &str,
+        fingerprint: &str,
+        lease_until: Timestamp,
+    ) -> Result<Claim, CoreError>;
+    /// Forgets a claim whose request changed nothing (it stores nothing).
+    fn release_idempotency_key(&self, api_key: &str, key: &str) -> Result<(), CoreError>;
+    /// Forgets keys claimed before `before`; answers how many.
+    fn prune_idempotency_keys(&self, before: Timestamp) -> Result<u64, CoreError>;
 
     // --- the change feed
     /// Up to `limit` events after the position `after` (from the start without it), in commit

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod error;
 pub mod events;
 pub mod gateway;
+pub mod idempotency;
 pub mod observe;
 pub mod phone;
 pub mod query;

@@ -40,6 +40,11 @@ impl Timestamp {
         Timestamp(self.0 - chrono::Duration::days(days))
     }
 
+    /// This instant `hours` hours earlier (the `Idempotency-Key` retention cutoff).
+    pub fn minus_hours(&self, hours: i64) -> Self {
+        Timestamp(self.0 - chrono::Duration::hours(hours))
+    }
+
     pub fn to_text(&self) -> String {
         self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
     }

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use contacts_core::{AccountChanges, AccountKey, ContactKey};
+use contacts_core::{Account, AccountChanges, AccountKey, ContactKey};
 use contacts_http::{read_body, Ctx};
 
 use crate::clients::client_key;
@@ -38,14 +38,17 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
         // Deleting a client deletes its contacts, so it is a contact write.
         ctx.authorize_contact_write()?;
         let key = client_key(&path)?;
+        let answer = |result: &Account| {
+            views::item_rendered(
+                StatusCode::OK,
+                views::DeletedId { id: result.id },
+                "Client deleted successfully.",
+            )
+        };
         let deleted = ctx
-            .run(move |directory| directory.delete_account(&key))
+            .run_answered(answer, move |directory| directory.delete_account(&key))
             .await?;
-        Ok(views::item(
-            StatusCode::OK,
-            views::DeletedId { id: deleted.id },
-            "Client deleted successfully.",
-        ))
+        Ok(answer(&deleted).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -85,14 +88,19 @@ pub async fn set_tags(
             tags: Some(tags),
             ..AccountChanges::default()
         };
+        let answer = |result: &Account| {
+            views::item_rendered(
+                StatusCode::OK,
+                views::client(result),
+                "Client tags updated successfully.",
+            )
+        };
         let account = ctx
-            .run(move |directory| directory.update_account(&key, changes))
+            .run_answered(answer, move |directory| {
+                directory.update_account(&key, changes)
+            })
             .await?;
-        Ok(views::item(
-            StatusCode::OK,
-            views::client(&account),
-            "Client tags updated successfully.",
-        ))
+        Ok(answer(&account).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -140,14 +148,19 @@ pub async fn set_status(
             status: Some(status),
             ..AccountChanges::default()
         };
+        let answer = |result: &Account| {
+            views::item_rendered(
+                StatusCode::OK,
+                views::client(result),
+                "Client status updated successfully.",
+            )
+        };
         let account = ctx
-            .run(move |directory| directory.update_account(&key, changes))
+            .run_answered(answer, move |directory| {
+                directory.update_account(&key, changes)
+            })
             .await?;
-        Ok(views::item(
-            StatusCode::OK,
-            views::client(&account),
-            "Client status updated successfully.",
-        ))
+        Ok(answer(&account).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -189,14 +202,19 @@ pub async fn set_owner(
             }
             None => return Err(refused(&ctx, key, input.errors).await),
         };
+        let answer = |result: &Account| {
+            views::item_rendered(
+                StatusCode::OK,
+                views::client(result),
+                "Client account owner updated successfully.",
+            )
+        };
         let account = ctx
-            .run(move |directory| directory.set_account_owner_of(&key, &ContactKey::Id(owner)))
+            .run_answered(answer, move |directory| {
+                directory.set_account_owner_of(&key, &ContactKey::Id(owner))
+            })
             .await?;
-        Ok(views::item(
-            StatusCode::OK,
-            views::client(&account),
-            "Client account owner updated successfully.",
-        ))
+        Ok(answer(&account).response())
     }
     .await;
     respond(&ctx.request_id, result)

@@ -4,8 +4,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::account::Address;
 use contacts_core::{
-    AccountChanges, AccountKey, AccountQuery, AccountSort, CoreError, Entity, NewAccount,
-    NewContact, Order,
+    Account, AccountChanges, AccountKey, AccountQuery, AccountSort, Contact, CoreError, Entity,
+    NewAccount, NewContact, Order,
 };
 use contacts_http::{query_pairs, read_body, Ctx};
 
@@ -197,8 +197,15 @@ async fn create_client(
     let extra = read_client_fields(&mut input);
     let send_email = input.yes("send_email");
     let mut errors = input.errors;
-    let (account, _owner) = ctx
-        .run(move |directory| {
+    let answer = |created: &(Account, Option<Contact>)| {
+        views::item_rendered(
+            StatusCode::CREATED,
+            views::client(&created.0),
+            "Client created successfully.",
+        )
+    };
+    let created = ctx
+        .run_answered(answer, move |directory| {
             if let Some(email) = &email {
                 if email_taken(directory, email, None)? {
                     errors.add("email", taken_message("email"));
@@ -234,11 +241,7 @@ async fn create_client(
         })
         .await?
         .map_err(GrowError::Invalid)?;
-    Ok(views::item(
-        StatusCode::CREATED,
-        views::client(&account),
-        "Client created successfully.",
-    ))
+    Ok(answer(&created).response())
 }
 
 fn owner_name(owner: &NewContact) -> String {
@@ -283,8 +286,15 @@ async fn update_client(
     let name = input.required("client_company_name");
     let extra = read_client_fields(&mut input);
     let errors = input.errors;
+    let answer = |updated: &Account| {
+        views::item_rendered(
+            StatusCode::OK,
+            views::client(updated),
+            "Client updated successfully.",
+        )
+    };
     let account = ctx
-        .run(move |directory| {
+        .run_answered(answer, move |directory| {
             directory.get_account(&key)?;
             let (Some(name), true) = (name, errors.is_empty()) else {
                 return Ok(Err(errors));
@@ -305,9 +315,5 @@ async fn update_client(
         })
         .await?
         .map_err(GrowError::Invalid)?;
-    Ok(views::item(
-        StatusCode::OK,
-        views::client(&account),
-        "Client updated successfully.",
-    ))
+    Ok(answer(&account).response())
 }

@@ -3,8 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::{
-    AccountKey, ContactChanges, ContactKey, CoreError, Directory, Entity, FilterField, FilterNode,
-    NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
+    AccountKey, Contact, ContactChanges, ContactKey, CoreError, Directory, Entity, FilterField,
+    FilterNode, NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
 };
 use contacts_http::{query_pairs, read_body, Ctx};
 
@@ -194,8 +194,15 @@ async fn create_contact(
     let position = input.optional("position").flatten();
     let send_email = input.yes("send_email");
     let mut errors = input.errors;
+    let answer = |result: &Contact| {
+        views::item_rendered(
+            StatusCode::CREATED,
+            views::contact(result),
+            "Contact created successfully.",
+        )
+    };
     let created = ctx
-        .run(move |directory| {
+        .run_answered(answer, move |directory| {
             // The rules that need the store are checked here too, so every failing field is
             // reported at once; the write below re-checks them inside its transaction.
             if let Some(email) = &email {
@@ -237,11 +244,7 @@ async fn create_contact(
         })
         .await?
         .map_err(GrowError::Invalid)?;
-    Ok(views::item(
-        StatusCode::CREATED,
-        views::contact(&created),
-        "Contact created successfully.",
-    ))
+    Ok(answer(&created).response())
 }
 
 /// Update a contact.
@@ -295,8 +298,15 @@ async fn update_contact(
     let phone = input.optional_phone("phone");
     let position = input.optional("position");
     let mut errors = input.errors;
+    let answer = |result: &Contact| {
+        views::item_rendered(
+            StatusCode::OK,
+            views::contact(result),
+            "Contact updated successfully.",
+        )
+    };
     let updated = ctx
-        .run(move |directory| {
+        .run_answered(answer, move |directory| {
             let key = ContactKey::Id(id);
             let current = directory.get_contact(&key)?;
             let mut kept = |field: &str, sent: bool, has_none: bool| {
@@ -338,11 +348,7 @@ async fn update_contact(
         })
         .await?
         .map_err(GrowError::Invalid)?;
-    Ok(views::item(
-        StatusCode::OK,
-        views::contact(&updated),
-        "Contact updated successfully.",
-    ))
+    Ok(answer(&updated).response())
 }
 
 /// Delete (soft-delete) a contact.
@@ -359,14 +365,17 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         ctx.authorize_contact_write()?;
         let key = ContactKey::Id(contact_id(&path)?);
+        let answer = |result: &Contact| {
+            views::item_rendered(
+                StatusCode::OK,
+                views::DeletedId { id: result.id },
+                "Contact deleted successfully.",
+            )
+        };
         let deleted = ctx
-            .run(move |directory| directory.delete_contact(&key))
+            .run_answered(answer, move |directory| directory.delete_contact(&key))
             .await?;
-        Ok(views::item(
-            StatusCode::OK,
-            views::DeletedId { id: deleted.id },
-            "Contact deleted successfully.",
-        ))
+        Ok(answer(&deleted).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -387,14 +396,17 @@ pub async fn set_account_owner(ctx: Ctx, path: web::Path<String>) -> HttpRespons
     let result = async {
         ctx.authorize_contact_write()?;
         let key = ContactKey::Id(contact_id(&path)?);
+        let answer = |result: &Contact| {
+            views::item_rendered(
+                StatusCode::OK,
+                views::contact(result),
+                "Contact set as account owner successfully.",
+            )
+        };
         let owner = ctx
-            .run(move |directory| directory.set_account_owner(&key))
+            .run_answered(answer, move |directory| directory.set_account_owner(&key))
             .await?;
-        Ok(views::item(
-            StatusCode::OK,
-            views::contact(&owner),
-            "Contact set as account owner successfully.",
-        ))
+        Ok(answer(&owner).response())
     }
     .await;
     respond(&ctx.request_id, result)

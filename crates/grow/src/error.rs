@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
+use contacts_http::{idempotency_messages, ApiError, Dialect, RequestId, TextProblem};
 
 use crate::input::selected_invalid_message;
 use crate::openapi::{MessageBody, ValidationBody};
@@ -114,6 +114,15 @@ impl Dialect for Grow {
                 StatusCode::NOT_FOUND,
                 &format!("The route {} could not be found.", route_name(path)),
             ),
+            ApiError::IdempotencyKeyInvalid => {
+                message(StatusCode::BAD_REQUEST, idempotency_messages::INVALID)
+            }
+            ApiError::IdempotencyKeyReused => {
+                message(StatusCode::UNPROCESSABLE_ENTITY, idempotency_messages::REUSED)
+            }
+            ApiError::IdempotencyKeyInFlight => {
+                message(StatusCode::CONFLICT, idempotency_messages::IN_FLIGHT)
+            }
             ApiError::MethodNotAllowed {
                 method,
                 path,

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Account, Contact};
+use contacts_http::Rendered;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -243,10 +244,18 @@ pub fn client(account: &Account) -> ClientView {
 
 /// `{data, message}` with this status.
 pub fn item<T: Serialize>(status: StatusCode, data: T, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(Item {
-        data,
-        message: message.to_owned(),
-    })
+    item_rendered(status, data, message).response()
+}
+
+/// `item` as bytes: a write's answer, which an `Idempotency-Key` stores and replays.
+pub fn item_rendered<T: Serialize>(status: StatusCode, data: T, message: &str) -> Rendered {
+    Rendered::json(
+        status,
+        &Item {
+            data,
+            message: message.to_owned(),
+        },
+    )
 }
 
 /// `{data: [...], meta: {...}, message}` for a page of a list.

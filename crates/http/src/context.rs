@@ -5,9 +5,13 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use std::any::Any;
+
 use contacts_core::events::with_origin;
+use contacts_core::idempotency::{with_idempotent_write, IdempotentWrite};
 use contacts_core::{Caller, Contact, ContactKey, CoreError, Directory, Gateway};
 
+use crate::answer::Rendered;
 use crate::error::ApiError;
 
 /// The id of one request, sent back as `X-Request-Id` (and by Pylon in bodies).
@@ -49,6 +53,13 @@ fn uuid_v4() -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DialectName(pub &'static str);
 
+/// A claimed `Idempotency-Key` of the request's API key, set by the server's middleware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyClaim {
+    pub api_key: String,
+    pub key: String,
+}
+
 /// What every dialect handler starts from.
 #[derive(Debug, Clone)]
 pub struct Ctx {
@@ -57,6 +68,8 @@ pub struct Ctx {
     pub gateway: Gateway,
     /// The dialect serving the request: the origin of the changes it makes.
     pub dialect: Option<&'static str>,
+    /// The request's claimed `Idempotency-Key`, if it sent one.
+    pub idempotency: Option<IdempotencyClaim>,
 }
 
 impl FromRequest for Ctx {
@@ -77,6 +90,7 @@ impl FromRequest for Ctx {
             caller: req.extensions().get::<Caller>().cloned(),
             gateway,
             dialect: req.extensions().get::<DialectName>().map(|name| name.0),
+            idempotency: req.extensions().get::<IdempotencyClaim>().cloned(),
         }))
     }
 }
@@ -107,6 +121,31 @@ impl Ctx {
             return Ok(contact);
         }
         self.run(move |directory| directory.get_contact_to_remember(&key))
+            .await
+    }
+
+    /// `run` for a write whose answer `answer` renders from the store's result `R`: under a
+    /// claimed `Idempotency-Key` the store keeps that answer in the write's own transaction.
+    pub async fn run_answered<T, R, F, A>(&self, answer: A, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        R: 'static,
+        F: FnOnce(&dyn Directory) -> Result<T, CoreError> + Send + 'static,
+        A: Fn(&R) -> Rendered + Send + Sync + 'static,
+    {
+        let Some(claim) = self.idempotency.clone() else {
+            return self.run(work).await;
+        };
+        let write = Arc::new(IdempotentWrite {
+            api_key: claim.api_key,
+            key: claim.key,
+            finisher: Box::new(move |result: &dyn Any| {
+                result
+                    .downcast_ref::<R>()
+                    .map(|result| answer(result).stored())
+            }),
+        });
+        self.run(move |directory| with_idempotent_write(write, || work(directory)))
             .await
     }
 

@@ -38,6 +38,20 @@ pub enum ApiError {
         path: String,
         allowed: Vec<String>,
     },
+    /// The `Idempotency-Key` header is not 1 to 255 visible ASCII characters.
+    IdempotencyKeyInvalid,
+    /// The key was used before for a different request (method, path or body).
+    IdempotencyKeyReused,
+    /// The key's first request is still being processed.
+    IdempotencyKeyInFlight,
+}
+
+/// The words every dialect uses for `Idempotency-Key` refusals (in its own shape).
+pub mod idempotency_messages {
+    pub const INVALID: &str =
+        "The Idempotency-Key header must be 1 to 255 visible ASCII characters.";
+    pub const REUSED: &str = "This Idempotency-Key was already used for a different request.";
+    pub const IN_FLIGHT: &str = "A request with this Idempotency-Key is still being processed.";
 }
 
 /// Why a body's value is not text.

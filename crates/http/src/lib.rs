@@ -2,6 +2,7 @@
 //! reading with limits, method routing with 405s, blocking store calls, and the hook through
 //! which each dialect answers transport errors in its own error shape.
 
+mod answer;
 mod body;
 mod body_rules;
 mod context;
@@ -9,10 +10,11 @@ mod error;
 mod openapi;
 mod routes;
 
+pub use answer::{replayed, Rendered};
 pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
 pub use body_rules::BodyRules;
-pub use context::{Ctx, DialectName, RequestId};
-pub use error::{ApiError, Dialect, TextProblem};
+pub use context::{Ctx, DialectName, IdempotencyClaim, RequestId};
+pub use error::{idempotency_messages, ApiError, Dialect, TextProblem};
 pub use openapi::{phone_schema, BearerKey};
 pub use routes::{resource, route_not_found, DialectResource};
 

@@ -2,7 +2,7 @@
 //! (the key making the call).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use contacts_core::{AccountChanges, AccountKey, AccountQuery, NewAccount};
+use contacts_core::{Account, AccountChanges, AccountKey, AccountQuery, Contact, NewAccount};
 use contacts_http::{query_pairs, read_fields, Ctx};
 use serde_json::Value;
 
@@ -150,10 +150,16 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
             external_ids,
             ..NewAccount::default()
         };
-        let (created, _) = ctx
-            .run(move |directory| directory.create_account(account, None))
+        let request_id = ctx.request_id.clone();
+        let answer = move |created: &(Account, Option<Contact>)| {
+            views::single_rendered(views::account(&created.0), &request_id)
+        };
+        let created = ctx
+            .run_answered(answer.clone(), move |directory| {
+                directory.create_account(account, None)
+            })
             .await?;
-        Ok(views::single(views::account(&created), &ctx.request_id))
+        Ok(answer(&created).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -199,10 +205,15 @@ pub async fn update(
         if !reader.problems.is_empty() {
             return Err(PylonError::Invalid(reader.problems));
         }
+        let request_id = ctx.request_id.clone();
+        let answer =
+            move |result: &Account| views::single_rendered(views::account(result), &request_id);
         let updated = ctx
-            .run(move |directory| directory.update_account(&key, changes))
+            .run_answered(answer.clone(), move |directory| {
+                directory.update_account(&key, changes)
+            })
             .await?;
-        Ok(views::single(views::account(&updated), &ctx.request_id))
+        Ok(answer(&updated).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -223,9 +234,14 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
         // Its contacts go with it, so it is a contact write.
         ctx.authorize_contact_write()?;
         let key = AccountKey::UidOrExternalId(path.into_inner());
-        ctx.run(move |directory| directory.delete_account(&key))
+        let request_id = ctx.request_id.clone();
+        let answer = move |_: &Account| views::request_id_only_rendered(&request_id);
+        let deleted = ctx
+            .run_answered(answer.clone(), move |directory| {
+                directory.delete_account(&key)
+            })
             .await?;
-        Ok(views::request_id_only(&ctx.request_id))
+        Ok(answer(&deleted).response())
     }
     .await;
     respond(&ctx.request_id, result)

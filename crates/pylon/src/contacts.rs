@@ -4,8 +4,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::phone::digits_form;
 use contacts_core::validate::split_name;
 use contacts_core::{
-    Conflict, ContactChanges, ContactKey, CoreError, FilterNode, KeysetPage, NewContact, Order,
-    SortKey, SortValue,
+    Conflict, Contact, ContactChanges, ContactKey, CoreError, FilterNode, KeysetPage, NewContact,
+    Order, SortKey, SortValue,
 };
 use contacts_http::{query_pairs, read_fields, Ctx};
 
@@ -235,17 +235,20 @@ pub async fn import(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
             changes.phones = Some((phones.clone(), input.primary_phone_number.clone()));
         }
         let contact = new_contact(&name, input);
+        let request_id = ctx.request_id.clone();
+        let answer =
+            move |result: &Contact| views::single_rendered(views::contact(result), &request_id);
         let imported = ctx
-            .run(
-                move |directory| match directory.create_contact(contact.clone()) {
+            .run_answered(answer.clone(), move |directory| {
+                match directory.create_contact(contact.clone()) {
                     Err(CoreError::Conflict(Conflict::EmailTaken { existing_uid, .. })) => {
                         directory.update_contact(&ContactKey::Uid(existing_uid), changes.clone())
                     }
                     other => other,
-                },
-            )
+                }
+            })
             .await?;
-        Ok(views::single(views::contact(&imported), &ctx.request_id))
+        Ok(answer(&imported).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -274,10 +277,15 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
             return Err(PylonError::invalid("name is required"));
         };
         let contact = new_contact(&name, input);
+        let request_id = ctx.request_id.clone();
+        let answer =
+            move |result: &Contact| views::single_rendered(views::contact(result), &request_id);
         let created = ctx
-            .run(move |directory| directory.create_contact(contact))
+            .run_answered(answer.clone(), move |directory| {
+                directory.create_contact(contact)
+            })
             .await?;
-        Ok(views::single(views::contact(&created), &ctx.request_id))
+        Ok(answer(&created).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -329,8 +337,11 @@ pub async fn update(
         });
         let phones = input.phone_numbers;
         let primary = input.primary_phone_number;
+        let request_id = ctx.request_id.clone();
+        let answer =
+            move |result: &Contact| views::single_rendered(views::contact(result), &request_id);
         let updated = ctx
-            .run(move |directory| {
+            .run_answered(answer.clone(), move |directory| {
                 let current = directory.get_contact(&key)?;
                 match (phones, primary) {
                     (Some(phones), primary) => changes.phones = Some((phones, primary)),
@@ -356,7 +367,7 @@ pub async fn update(
             .map_err(|()| {
                 PylonError::invalid("primary_phone_number must be one of phone_numbers")
             })?;
-        Ok(views::single(views::contact(&updated), &ctx.request_id))
+        Ok(answer(&updated).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -383,9 +394,14 @@ pub async fn delete(ctx: Ctx, path: web::Path<String>) -> HttpResponse {
     let result = async {
         ctx.authorize_contact_write()?;
         let key = ContactKey::Uid(path.into_inner());
-        ctx.run(move |directory| directory.delete_contact(&key))
+        let request_id = ctx.request_id.clone();
+        let answer = move |_: &Contact| views::request_id_only_rendered(&request_id);
+        let deleted = ctx
+            .run_answered(answer.clone(), move |directory| {
+                directory.delete_contact(&key)
+            })
             .await?;
-        Ok(views::request_id_only(&ctx.request_id))
+        Ok(answer(&deleted).response())
     }
     .await;
     respond(&ctx.request_id, result)

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
+use contacts_http::{idempotency_messages, ApiError, Dialect, RequestId, TextProblem};
 
 use crate::openapi::ErrorBody;
 
@@ -93,6 +93,21 @@ impl Dialect for Pylon {
             ApiError::MethodNotAllowed { .. } => {
                 errors(StatusCode::METHOD_NOT_ALLOWED, &["Method not allowed"], rid)
             }
+            ApiError::IdempotencyKeyInvalid => errors(
+                StatusCode::BAD_REQUEST,
+                &[idempotency_messages::INVALID],
+                rid,
+            ),
+            ApiError::IdempotencyKeyReused => errors(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &[idempotency_messages::REUSED],
+                rid,
+            ),
+            ApiError::IdempotencyKeyInFlight => errors(
+                StatusCode::CONFLICT,
+                &[idempotency_messages::IN_FLIGHT],
+                rid,
+            ),
         }
     }
 }

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::phone::digits_form;
 use contacts_core::{Account, AttributeValue, Contact, ExternalId};
-use contacts_http::RequestId;
+use contacts_http::{Rendered, RequestId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -198,10 +199,18 @@ pub fn account(account: &Account) -> AccountView {
 }
 
 pub fn single<T: Serialize>(data: T, request_id: &RequestId) -> HttpResponse {
-    HttpResponse::Ok().json(Single {
-        data,
-        request_id: request_id.0.clone(),
-    })
+    single_rendered(data, request_id).response()
+}
+
+/// `single` as bytes: a write's answer, which an `Idempotency-Key` stores and replays.
+pub fn single_rendered<T: Serialize>(data: T, request_id: &RequestId) -> Rendered {
+    Rendered::json(
+        StatusCode::OK,
+        &Single {
+            data,
+            request_id: request_id.0.clone(),
+        },
+    )
 }
 
 /// A page: `cursor` continues after it, or is `None` on the last page.
@@ -220,8 +229,12 @@ pub fn page<T: Serialize>(
     })
 }
 
-pub fn request_id_only(request_id: &RequestId) -> HttpResponse {
-    HttpResponse::Ok().json(RequestIdOnly {
-        request_id: request_id.0.clone(),
-    })
+/// `{request_id}` as bytes: a delete's answer, which an `Idempotency-Key` stores and replays.
+pub fn request_id_only_rendered(request_id: &RequestId) -> Rendered {
+    Rendered::json(
+        StatusCode::OK,
+        &RequestIdOnly {
+            request_id: request_id.0.clone(),
+        },
+    )
 }

@@ -103,8 +103,10 @@ pub fn dialect_scope<D: Dialect>(
         InitError = (),
     >,
 > {
-    // The last wrap runs first: panics caught, then the key checked, then its limits counted.
+    // The last wrap runs first: panics caught, then the key checked, then its limits counted,
+    // then its Idempotency-Key claimed.
     web::scope(prefix)
+        .wrap(from_fn(crate::idempotency::idempotent::<D>))
         .wrap(from_fn(rate_limit::<D>))
         .wrap(from_fn(require_key::<D>))
         .wrap(from_fn(catch_panics::<D>))

@@ -20,6 +20,14 @@ pub struct Settings {
     pub events: EventsSettings,
     pub email: EmailSettings,
     pub webhooks: WebhooksSettings,
+    pub idempotency: IdempotencySettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencySettings {
+    /// How long an `Idempotency-Key` and its stored answer are kept, in hours.
+    pub retention_hours: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,6 +190,9 @@ impl Default for Settings {
             },
             events: EventsSettings { retention_days: 30 },
             // Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+            idempotency: IdempotencySettings {
+                retention_hours: 24,
+            },
             webhooks: WebhooksSettings {
                 retry_schedule_secs: vec![5, 300, 1800, 7200, 18000, 36000, 36000],
             },

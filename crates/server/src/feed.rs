@@ -42,7 +42,10 @@ impl Dialect for Feed {
             ApiError::MethodNotAllowed { .. } => {
                 (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
             }
-            ApiError::MalformedBody(_)
+            ApiError::IdempotencyKeyInvalid
+            | ApiError::IdempotencyKeyReused
+            | ApiError::IdempotencyKeyInFlight
+            | ApiError::MalformedBody(_)
             | ApiError::UnsupportedMediaType(_)
             | ApiError::PayloadTooLarge { .. }
             | ApiError::BodyTimeout

@@ -7,6 +7,7 @@ pub mod config;
 pub mod database;
 pub mod error;
 pub mod feed;
+pub mod idempotency;
 pub mod import;
 pub mod key_cache;
 pub mod keys;

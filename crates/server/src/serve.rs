@@ -37,15 +37,16 @@ fn warm_list_positions(store: &Store) {
     }
 }
 
-/// Forgets change-feed events older than the retention, at start and then hourly, on a thread
-/// of its own (the store's calls block).
-fn prune_events_hourly(store: &Store, retention_days: u32) {
+/// Forgets change-feed events and `Idempotency-Key`s older than their retention, at start and
+/// then hourly, on a thread of its own (the store's calls block).
+fn prune_hourly(store: &Store, retention_days: u32, key_retention_hours: u32) {
     let store = store.clone();
     let pruning = std::thread::Builder::new()
-        .name("prune-events".into())
+        .name("prune".into())
         .spawn(move || loop {
-            let cutoff = contacts_core::Timestamp::now().minus_days(i64::from(retention_days));
-            match store.as_directory().prune_events(cutoff) {
+            let now = contacts_core::Timestamp::now();
+            let directory = store.as_directory();
+            match directory.prune_events(now.minus_days(i64::from(retention_days))) {
                 Ok(0) => {}
                 Ok(gone) => {
                     log::info!("pruned {gone} change-feed events older than {retention_days} days")
@@ -54,10 +55,14 @@ fn prune_events_hourly(store: &Store, retention_days: u32) {
                     log::warn!("change-feed events not pruned ({err}); trying again in an hour")
                 }
             }
+            let keys_cutoff = now.minus_hours(i64::from(key_retention_hours));
+            if let Err(err) = directory.prune_idempotency_keys(keys_cutoff) {
+                log::warn!("Idempotency-Keys not pruned ({err}); trying again in an hour");
+            }
             std::thread::sleep(std::time::Duration::from_secs(3600));
         });
     if let Err(err) = pruning {
-        log::warn!("no thread to prune change-feed events ({err})");
+        log::warn!("no thread to prune events and keys ({err})");
     }
 }
 
@@ -102,7 +107,11 @@ pub async fn run(settings: Settings) -> Result<(), CommandError> {
         println!("Send it as `Authorization: Bearer <key>`. Make more with: contacts-gateway keys create --name NAME [--read-only]");
     }
     warm_list_positions(&store);
-    prune_events_hourly(&store, settings.events.retention_days);
+    prune_hourly(
+        &store,
+        settings.events.retention_days,
+        settings.idempotency.retention_hours,
+    );
     crate::mailer::start(store.directory(), &settings.email).map_err(CommandError::Usage)?;
     crate::webhooks::start(
         store.directory(),

@@ -16,20 +16,35 @@ use contacts_core::{
 };
 
 use contacts_core::events::{current_origin, with_origin};
+use contacts_core::idempotency::{pending_write, Claim};
 use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp, WebhookEndpoint};
 
-use super::ops::{accounts, contacts, events, import, keys, listing, outbox, webhooks, Conn};
+use super::ops::{
+    accounts, contacts, events, idempotency, import, keys, listing, outbox, webhooks, Conn,
+};
 use super::Store;
 
 impl Store {
     /// A write made by this thread's origin (a dialect, an import): the engine may run it on
     /// another thread (SQLite's writer), where the events it records must name the same maker.
+    ///
+    /// Under a claimed `Idempotency-Key` (`idempotency::pending_write`), the write's answer is
+    /// rendered from its result and stored in the same transaction.
     fn write<T: Send + 'static>(
         &self,
         work: impl Fn(&mut Conn) -> Result<T, CoreError> + Send + 'static,
     ) -> Result<T, CoreError> {
         let origin = current_origin();
-        self.writing(move |conn| with_origin(&origin, || work(conn)))
+        let pending = pending_write();
+        self.writing(move |conn| {
+            let done = with_origin(&origin, || work(conn))?;
+            if let Some(pending) = &pending {
+                if let Some(response) = (pending.finisher)(&done) {
+                    idempotency::complete(conn, &pending.api_key, &pending.key, &response)?;
+                }
+            }
+            Ok(done)
+        })
     }
 }
 
@@ -262,6 +277,29 @@ impl Directory for Store {
     ) -> Result<(), CoreError> {
         let (id, error) = (id.to_owned(), error.to_owned());
         self.writing(move |conn| webhooks::failed(conn, &id, position, retry_at.as_ref(), &error))
+    }
+
+    fn claim_idempotency_key(
+        &self,
+        api_key: &str,
+        key: &str,
+        fingerprint: &str,
+        lease_until: Timestamp,
+    ) -> Result<Claim, CoreError> {
+        let (api_key, key, fingerprint) =
+            (api_key.to_owned(), key.to_owned(), fingerprint.to_owned());
+        self.writing(move |conn| {
+            idempotency::claim(conn, &api_key, &key, &fingerprint, &lease_until)
+        })
+    }
+
+    fn release_idempotency_key(&self, api_key: &str, key: &str) -> Result<(), CoreError> {
+        let (api_key, key) = (api_key.to_owned(), key.to_owned());
+        self.writing(move |conn| idempotency::release(conn, &api_key, &key))
+    }
+
+    fn prune_idempotency_keys(&self, before: Timestamp) -> Result<u64, CoreError> {
+        self.writing(move |conn| idempotency::prune(conn, &before))
     }
 
     fn list_events(

@@ -169,6 +169,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (api_key, key) {
+        api_key -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        state -> Text,
+        lease_until -> Text,
+        status -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        body -> Nullable<Text>,
+        created_at -> Text,
+    }
+}
+
 diesel::joinable!(account_external_ids -> accounts (account_id));
 diesel::joinable!(contacts -> accounts (account_id));
 diesel::joinable!(contact_emails -> contacts (contact_id));

@@ -60,6 +60,7 @@ fn up_then_down_then_up_on_a_fresh_file() {
             "contact_search_idx",
             "contacts",
             "events",
+            "idempotency_keys",
             "import_runs",
             "outbox",
             "webhook_endpoints",
@@ -69,7 +70,7 @@ fn up_then_down_then_up_on_a_fresh_file() {
     assert!(tables(&store).is_empty());
     drop(store);
     let again = SqliteStore::open(&url, PoolOptions::default()).expect("migrates again");
-    assert_eq!(tables(&again).len(), 19);
+    assert_eq!(tables(&again).len(), 20);
 }
 
 #[test]

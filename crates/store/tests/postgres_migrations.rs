@@ -49,6 +49,7 @@ fn postgres_migrations_apply_undo_and_apply_again() {
         "contact_phones",
         "contacts",
         "events",
+        "idempotency_keys",
         "import_runs",
         "outbox",
         "webhook_endpoints",

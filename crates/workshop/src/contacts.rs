@@ -1,6 +1,5 @@
 //! `/v1/contacts/:id` and `POST /v1/contacts`: retrieve, create, update, delete.
 
-use actix_web::http::header::LOCATION;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::{Contact, ContactChanges, ContactKey, ExternalId, NewContact};
@@ -101,15 +100,17 @@ pub async fn create(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpRe
             .into_iter()
             .filter_map(|(key, value)| value.map(|value| (key, value)))
             .collect();
+        let base = views::base(&req);
+        let answer = move |created: &Contact| {
+            views::message_rendered(StatusCode::CREATED, "Contact created successfully")
+                .with_location(format!("{base}/contacts/{}", created.uid))
+        };
         let created = ctx
-            .run(move |directory| directory.create_contact(contact))
+            .run_answered(answer.clone(), move |directory| {
+                directory.create_contact(contact)
+            })
             .await?;
-        let mut response = views::message(StatusCode::CREATED, "Contact created successfully");
-        let location = format!("{}/contacts/{}", views::base(&req), created.uid);
-        if let Ok(value) = location.parse() {
-            response.headers_mut().insert(LOCATION, value);
-        }
-        Ok(response)
+        Ok(answer(&created).response())
     }
     .await;
     respond(&ctx.request_id, result)
@@ -157,7 +158,9 @@ pub async fn update(
             ..ContactChanges::default()
         };
         let sent_blank = input.sent_blank;
-        ctx.run(move |directory| {
+        let answer =
+            |_: &Contact| views::message_rendered(StatusCode::OK, "Contact updated successfully");
+        ctx.run_answered(answer, move |directory| {
             let current = directory.get_contact(&key)?;
             let refused: Vec<&str> = sent_blank
                 .iter()
@@ -228,7 +231,9 @@ pub async fn delete(
     let result = async {
         ctx.authorize_contact_write()?;
         let (_, key) = target(&ctx, &req, &path, payload).await?;
-        ctx.run(move |directory| directory.delete_contact(&key))
+        let answer =
+            |_: &Contact| views::message_rendered(StatusCode::OK, "Contact deleted successfully");
+        ctx.run_answered(answer, move |directory| directory.delete_contact(&key))
             .await?;
         Ok(views::message(
             StatusCode::OK,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, ForbiddenReason, Unavailable};
-use contacts_http::{ApiError, Dialect, RequestId, TextProblem};
+use contacts_http::{idempotency_messages, ApiError, Dialect, RequestId, TextProblem};
 
 use crate::openapi::{ErrorBody, FieldErrorBody};
 
@@ -95,6 +95,16 @@ impl Dialect for Workshop {
             ApiError::RouteNotFound { .. } => error(StatusCode::NOT_FOUND, "Not found."),
             ApiError::MethodNotAllowed { .. } => {
                 error(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
+            }
+            ApiError::IdempotencyKeyInvalid => {
+                error(StatusCode::BAD_REQUEST, idempotency_messages::INVALID)
+            }
+            ApiError::IdempotencyKeyReused => error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                idempotency_messages::REUSED,
+            ),
+            ApiError::IdempotencyKeyInFlight => {
+                error(StatusCode::CONFLICT, idempotency_messages::IN_FLIGHT)
             }
         }
     }

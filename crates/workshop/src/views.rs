@@ -7,6 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use contacts_core::phone::compact_form;
 use contacts_core::Contact;
+use contacts_http::Rendered;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -141,7 +142,15 @@ pub fn details(contact: &Contact, base: &str) -> ContactDetails {
 }
 
 pub fn message(status: StatusCode, text: &str) -> HttpResponse {
-    HttpResponse::build(status).json(Message {
-        message: text.to_owned(),
-    })
+    message_rendered(status, text).response()
+}
+
+/// `message` as bytes: a write's answer, which an `Idempotency-Key` stores and replays.
+pub fn message_rendered(status: StatusCode, text: &str) -> Rendered {
+    Rendered::json(
+        status,
+        &Message {
+            message: text.to_owned(),
+        },
+    )
 }

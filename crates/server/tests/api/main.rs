@@ -7,6 +7,7 @@ mod foundation;
 mod grow;
 mod grow_bodies;
 mod grow_clients;
+mod idempotency;
 mod limits;
 mod openapi;
 mod outbox;

@@ -24,6 +24,8 @@ pub mod contacts;
 pub mod events;
 #[path = "../ops/filter_sql.rs"]
 pub mod filter_sql;
+#[path = "../ops/idempotency.rs"]
+pub mod idempotency;
 #[path = "../ops/import.rs"]
 pub mod import;
 #[path = "../ops/keys.rs"]
