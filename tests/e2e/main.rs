@@ -9,6 +9,7 @@ mod docs;
 mod email;
 mod foundation;
 mod hardening;
+mod idempotency;
 mod nodes;
 mod operations;
 mod php;
