@@ -152,6 +152,12 @@ pub trait Directory: Send + Sync + 'static {
     /// Forgets keys claimed before `before`; answers how many.
     fn prune_idempotency_keys(&self, before: Timestamp) -> Result<u64, CoreError>;
 
+    // --- the sandbox
+    /// Empties the directory in one transaction (contacts, accounts, events, `Idempotency-Key`
+    /// records, the outbox, import runs); keys and webhook endpoints stay. Answers how many
+    /// contacts it held.
+    fn empty_directory(&self) -> Result<u64, CoreError>;
+
     // --- the change feed
     /// Up to `limit` events after the position `after` (from the start without it), in commit
     /// order, and whether more follow.

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-use contacts_http::{idempotency_messages, ApiError, Dialect, RequestId, TextProblem};
+use contacts_http::{
+    idempotency_messages, ApiError, Dialect, RequestId, TextProblem, INJECTED_FAULT,
+};
 
 use crate::input::selected_invalid_message;
 use crate::openapi::{MessageBody, ValidationBody};
@@ -123,6 +125,10 @@ impl Dialect for Grow {
             ApiError::IdempotencyKeyInFlight => {
                 message(StatusCode::CONFLICT, idempotency_messages::IN_FLIGHT)
             }
+            ApiError::InjectedFault { status } => message(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                INJECTED_FAULT,
+            ),
             ApiError::MethodNotAllowed {
                 method,
                 path,

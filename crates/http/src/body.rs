@@ -285,6 +285,15 @@ fn refuse_nul(fields: Fields) -> Result<Fields, ApiError> {
     }
 }
 
+/// The body's bytes as sent, within the size limit and the time limit (for bodies that are
+/// not an object of fields, such as the sandbox's list of fault rules).
+pub async fn read_body_bytes(
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Vec<u8>, ApiError> {
+    read_limited(req, payload).await
+}
+
 /// Reads the body as fields (see [`read_body`]).
 pub async fn read_fields(
     req: &HttpRequest,

@@ -44,7 +44,14 @@ pub enum ApiError {
     IdempotencyKeyReused,
     /// The key's first request is still being processed.
     IdempotencyKeyInFlight,
+    /// A failure the sandbox injects on purpose (`PUT /_sandbox/faults`), with this status.
+    InjectedFault {
+        status: u16,
+    },
 }
+
+/// What an injected failure says, in every dialect's shape.
+pub const INJECTED_FAULT: &str = "Injected fault (sandbox): retry as your client would.";
 
 /// The words every dialect uses for `Idempotency-Key` refusals (in its own shape).
 pub mod idempotency_messages {
@@ -72,6 +79,7 @@ impl ApiError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::InjectedFault { status: 429 | 503 } => Some(1),
             ApiError::Core(CoreError::Unavailable(reason)) => Some(reason.retry_after_secs()),
             _ => None,
         }

@@ -11,10 +11,12 @@ mod openapi;
 mod routes;
 
 pub use answer::{replayed, Rendered};
-pub use body::{query_pairs, read_body, read_fields, Body, BodyLimit, BodyTimeout, Fields};
+pub use body::{
+    query_pairs, read_body, read_body_bytes, read_fields, Body, BodyLimit, BodyTimeout, Fields,
+};
 pub use body_rules::BodyRules;
 pub use context::{Ctx, DialectName, IdempotencyClaim, RequestId};
-pub use error::{idempotency_messages, ApiError, Dialect, TextProblem};
+pub use error::{idempotency_messages, ApiError, Dialect, TextProblem, INJECTED_FAULT};
 pub use openapi::{phone_schema, BearerKey};
 pub use routes::{resource, route_not_found, DialectResource};
 

@@ -3,7 +3,9 @@
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-use contacts_http::{idempotency_messages, ApiError, Dialect, RequestId, TextProblem};
+use contacts_http::{
+    idempotency_messages, ApiError, Dialect, RequestId, TextProblem, INJECTED_FAULT,
+};
 
 use crate::openapi::ErrorBody;
 
@@ -106,6 +108,11 @@ impl Dialect for Pylon {
             ApiError::IdempotencyKeyInFlight => errors(
                 StatusCode::CONFLICT,
                 &[idempotency_messages::IN_FLIGHT],
+                rid,
+            ),
+            ApiError::InjectedFault { status } => errors(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                &[INJECTED_FAULT],
                 rid,
             ),
         }

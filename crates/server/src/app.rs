@@ -30,17 +30,23 @@ pub struct AppState {
     pub rate_limits: web::Data<RateLimits>,
     /// The process's metrics, also told of the store's batches and cache look-ups.
     pub metrics: web::Data<Metrics>,
+    /// The sandbox's request journal and fault rules (used only when it is on).
+    pub journal: web::Data<crate::sandbox::journal::Journal>,
+    pub faults: web::Data<crate::sandbox::faults::Faults>,
 }
 
 impl AppState {
     pub fn new(gateway: Gateway, settings: Settings, metrics: web::Data<Metrics>) -> Self {
         let rate_limits = RateLimits::new(&settings.rate_limit, &settings.dialects.pylon.prefix);
+        let journal = crate::sandbox::journal::Journal::new(settings.sandbox.journal_size);
         AppState {
             gateway,
             settings,
             key_cache: web::Data::new(KeyCache::default()),
             rate_limits: web::Data::new(rate_limits),
             metrics,
+            journal: web::Data::new(journal),
+            faults: web::Data::new(crate::sandbox::faults::Faults::default()),
         }
     }
 }
@@ -104,9 +110,10 @@ pub fn dialect_scope<D: Dialect>(
     >,
 > {
     // The last wrap runs first: panics caught, then the key checked, then its limits counted,
-    // then its Idempotency-Key claimed.
+    // then the sandbox's faults injected (when it is on), then its Idempotency-Key claimed.
     web::scope(prefix)
         .wrap(from_fn(crate::idempotency::idempotent::<D>))
+        .wrap(from_fn(crate::sandbox::faults::inject::<D>))
         .wrap(from_fn(rate_limit::<D>))
         .wrap(from_fn(require_key::<D>))
         .wrap(from_fn(catch_panics::<D>))
@@ -141,6 +148,16 @@ pub fn build(
         .route("/readyz", web::get().to(readyz));
     if state.settings.metrics.enabled && state.settings.metrics.bind.is_empty() {
         app = app.route("/metrics", web::get().to(metrics_text));
+    }
+    // The sandbox's routes exist only when it is on.
+    if state.settings.sandbox.enabled {
+        app = app
+            .app_data(state.journal.clone())
+            .app_data(state.faults.clone())
+            .service(dialect_scope::<crate::sandbox::Sandbox>(
+                "/_sandbox",
+                crate::sandbox::configure,
+            ));
     }
     // The change feed has its own scope, before Pylon's root prefix would take `/events`.
     app = app.service(dialect_scope::<crate::feed::Feed>(
@@ -185,6 +202,7 @@ pub fn build(
     }
     // Observing wraps the request-id middleware so that it sees the id on the response.
     app.default_service(web::to(nothing_here))
+        .wrap(from_fn(crate::sandbox::journal::record))
         .wrap(from_fn(request_id))
         .wrap(from_fn(observe))
 }

@@ -21,6 +21,17 @@ pub struct Settings {
     pub email: EmailSettings,
     pub webhooks: WebhooksSettings,
     pub idempotency: IdempotencySettings,
+    pub sandbox: SandboxSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SandboxSettings {
+    /// The integrators' sandbox (`/_sandbox`: reset, request journal, injected faults). It
+    /// keeps request and response bodies: never on in production.
+    pub enabled: bool,
+    /// How many requests the journal keeps.
+    pub journal_size: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -190,6 +201,10 @@ impl Default for Settings {
             },
             events: EventsSettings { retention_days: 30 },
             // Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+            sandbox: SandboxSettings {
+                enabled: false,
+                journal_size: 1000,
+            },
             idempotency: IdempotencySettings {
                 retention_hours: 24,
             },

@@ -42,6 +42,13 @@ impl Dialect for Feed {
             ApiError::MethodNotAllowed { .. } => {
                 (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
             }
+            ApiError::InjectedFault { status } => {
+                return error(
+                    StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                    contacts_http::INJECTED_FAULT,
+                    request_id,
+                )
+            }
             ApiError::IdempotencyKeyInvalid
             | ApiError::IdempotencyKeyReused
             | ApiError::IdempotencyKeyInFlight

@@ -18,6 +18,7 @@ pub mod middleware;
 pub mod observe;
 pub mod openapi;
 pub mod rate_limit;
+pub mod sandbox;
 pub mod serve;
 pub mod tls;
 pub mod webhooks;

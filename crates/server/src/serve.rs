@@ -192,11 +192,17 @@ pub fn start_line(address: &str, location: &DatabaseLocation, settings: &Setting
         }
     })
     .collect();
-    format!(
+    let mut line = format!(
         "contacts-gateway listening on {address}; backend {}, database {location}; sync source {}; dialects: {}; {}",
         location.backend(),
         settings.sync.source,
         mounts.join(", "),
         crate::mailer::describe(&settings.email)
-    )
+    );
+    if settings.sandbox.enabled {
+        line.push_str(
+            "; SANDBOX ON at /_sandbox (it journals request and response bodies: never in production)",
+        );
+    }
+    line
 }

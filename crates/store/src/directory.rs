@@ -20,7 +20,7 @@ use contacts_core::idempotency::{pending_write, Claim};
 use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp, WebhookEndpoint};
 
 use super::ops::{
-    accounts, contacts, events, idempotency, import, keys, listing, outbox, webhooks, Conn,
+    accounts, contacts, events, idempotency, import, keys, listing, outbox, reset, webhooks, Conn,
 };
 use super::Store;
 
@@ -300,6 +300,10 @@ impl Directory for Store {
 
     fn prune_idempotency_keys(&self, before: Timestamp) -> Result<u64, CoreError> {
         self.writing(move |conn| idempotency::prune(conn, &before))
+    }
+
+    fn empty_directory(&self) -> Result<u64, CoreError> {
+        self.writing(reset::empty_directory)
     }
 
     fn list_events(

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use contacts_core::{Conflict, CoreError, ForbiddenReason, Unavailable};
-use contacts_http::{idempotency_messages, ApiError, Dialect, RequestId, TextProblem};
+use contacts_http::{
+    idempotency_messages, ApiError, Dialect, RequestId, TextProblem, INJECTED_FAULT,
+};
 
 use crate::openapi::{ErrorBody, FieldErrorBody};
 
@@ -106,6 +108,10 @@ impl Dialect for Workshop {
             ApiError::IdempotencyKeyInFlight => {
                 error(StatusCode::CONFLICT, idempotency_messages::IN_FLIGHT)
             }
+            ApiError::InjectedFault { status } => error(
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                INJECTED_FAULT,
+            ),
         }
     }
 }

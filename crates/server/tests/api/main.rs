@@ -16,5 +16,6 @@ mod pg_cluster;
 mod pylon;
 mod pylon_accounts;
 mod round_trip;
+mod sandbox;
 mod support;
 mod workshop;

@@ -36,5 +36,7 @@ pub mod listing;
 pub mod outbox;
 #[path = "../ops/positions.rs"]
 pub mod positions;
+#[path = "../ops/reset.rs"]
+pub mod reset;
 #[path = "../ops/webhooks.rs"]
 pub mod webhooks;
