@@ -157,6 +157,13 @@ pub trait Directory: Send + Sync + 'static {
     /// records, the outbox, import runs); keys and webhook endpoints stay. Answers how many
     /// contacts it held.
     fn empty_directory(&self) -> Result<u64, CoreError>;
+    /// Loads accounts (by name) and contacts (each with the index of its account) through the
+    /// bulk path; each account is then owned by its first contact. No events are written.
+    fn bulk_load(
+        &self,
+        accounts: Vec<String>,
+        contacts: Vec<(NewContact, Option<usize>)>,
+    ) -> Result<(), CoreError>;
 
     // --- the change feed
     /// Up to `limit` events after the position `after` (from the start without it), in commit

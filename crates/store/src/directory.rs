@@ -20,7 +20,8 @@ use contacts_core::idempotency::{pending_write, Claim};
 use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp, WebhookEndpoint};
 
 use super::ops::{
-    accounts, contacts, events, idempotency, import, keys, listing, outbox, reset, webhooks, Conn,
+    accounts, bulk, contacts, events, idempotency, import, keys, listing, outbox, reset, webhooks,
+    Conn,
 };
 use super::Store;
 
@@ -304,6 +305,29 @@ impl Directory for Store {
 
     fn empty_directory(&self) -> Result<u64, CoreError> {
         self.writing(reset::empty_directory)
+    }
+
+    fn bulk_load(
+        &self,
+        accounts: Vec<String>,
+        contacts: Vec<(NewContact, Option<usize>)>,
+    ) -> Result<(), CoreError> {
+        let ids = self.writing(move |conn| bulk::insert_accounts(conn, &accounts))?;
+        // In batches, so that one write never holds the writer for long.
+        for batch in contacts.chunks(10_000) {
+            let resolved: Vec<(NewContact, Option<i64>)> = batch
+                .iter()
+                .map(|(contact, account)| {
+                    (
+                        contact.clone(),
+                        account.and_then(|index| ids.get(index).copied()),
+                    )
+                })
+                .collect();
+            self.writing(move |conn| bulk::insert_contacts(conn, resolved.clone()))?;
+        }
+        self.writing(bulk::own_accounts_by_first_contact)?;
+        Ok(())
     }
 
     fn list_events(

@@ -5,6 +5,7 @@
 
 pub mod faults;
 pub mod journal;
+pub mod seed;
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -73,6 +74,54 @@ async fn reset(ctx: Ctx) -> HttpResponse {
         Ok(contacts) => {
             HttpResponse::Ok().json(json!({"reset": true, "contacts_removed": contacts}))
         }
+        Err(err) => Sandbox::respond(&err, &ctx.request_id),
+    }
+}
+
+/// `POST /_sandbox/seed` with `{"contacts": N, "seed": S}`: realistic data, the same for the
+/// same seed, through the store's bulk path.
+async fn seed_directory(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    if let Err(err) = ctx.authorize_write() {
+        return Sandbox::respond(&err, &ctx.request_id);
+    }
+    let fields = match contacts_http::read_fields(&req, payload, false).await {
+        Ok(fields) => fields,
+        Err(err) => return Sandbox::respond(&err, &ctx.request_id),
+    };
+    let contacts = fields.get("contacts").and_then(serde_json::Value::as_u64);
+    let Some(contacts) = contacts
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|n| (1..=seed::MAX_CONTACTS).contains(n))
+    else {
+        let message = format!(
+            "contacts must be an integer from 1 to {}",
+            seed::MAX_CONTACTS
+        );
+        return error(StatusCode::BAD_REQUEST, &message, &ctx.request_id);
+    };
+    let seed_value = match fields.get("seed") {
+        None | Some(serde_json::Value::Null) => 1,
+        Some(value) => match value.as_u64() {
+            Some(seed_value) => seed_value,
+            None => {
+                let message = "seed must be a non-negative integer";
+                return error(StatusCode::BAD_REQUEST, message, &ctx.request_id);
+            }
+        },
+    };
+    let loaded = ctx
+        .run(move |directory| {
+            let (accounts, people) = seed::directory(contacts, seed_value);
+            let account_count = accounts.len();
+            directory
+                .bulk_load(accounts, people)
+                .map(|()| account_count)
+        })
+        .await;
+    match loaded {
+        Ok(accounts) => HttpResponse::Ok().json(json!({
+            "seeded": {"contacts": contacts, "accounts": accounts, "seed": seed_value}
+        })),
         Err(err) => Sandbox::respond(&err, &ctx.request_id),
     }
 }
@@ -185,6 +234,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource::<Sandbox>("/reset")
             .on(Method::POST, reset)
+            .finish(),
+    )
+    .service(
+        resource::<Sandbox>("/seed")
+            .on(Method::POST, seed_directory)
             .finish(),
     )
     .service(

@@ -210,3 +210,95 @@ async fn reset_empties_the_directory_and_keeps_the_keys() {
         .await;
     assert_eq!(again.status, StatusCode::CREATED);
 }
+
+/// Every contact's email, as Pylon lists them, sorted.
+async fn emails<S, B>(app: &crate::support::TestApp<S>) -> Vec<String>
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let mut found = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let reply = app
+            .get(&format!("/contacts?limit=999&cursor={cursor}"))
+            .await;
+        for contact in reply.body["data"].as_array().expect("data") {
+            found.push(contact["email"].as_str().unwrap_or("").to_owned());
+        }
+        if reply.body["pagination"]["has_next_page"] != json!(true) {
+            found.sort();
+            return found;
+        }
+        cursor = reply.body["pagination"]["cursor"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+    }
+}
+
+#[actix_web::test]
+async fn seeding_makes_the_same_realistic_directory_for_the_same_seed() {
+    let app = start_with(|settings| settings.sandbox.enabled = true).await;
+    let seed = |body: Value| app.call(TestRequest::post().uri("/_sandbox/seed").set_json(body));
+    let reply = seed(json!({"contacts": 500, "seed": 7})).await;
+    assert_eq!(
+        (reply.status, reply.body),
+        (
+            StatusCode::OK,
+            json!({"seeded": {"contacts": 500, "accounts": 25, "seed": 7}})
+        )
+    );
+    assert_eq!(app.get("/api/contacts").await.body["meta"]["total"], 500);
+    let clients = app.get("/api/clients?limit=100").await;
+    assert_eq!(clients.body["meta"]["total"], 25);
+    assert!(clients.body["data"]
+        .as_array()
+        .expect("clients")
+        .iter()
+        .all(|client| client["owner"]["id"].is_i64()));
+    let first = emails(&app).await;
+    assert_eq!(first.len(), 500);
+    // Pylon shows every seeded phone in a form it accepts back.
+    let page = app.get("/contacts?limit=999").await;
+    for contact in page.body["data"].as_array().expect("data") {
+        for phone in contact["phone_numbers"].as_array().expect("phones") {
+            let digits = phone.as_str().unwrap_or("");
+            assert!(
+                contacts_core::validate::is_valid_digits_phone(digits),
+                "{digits}"
+            );
+        }
+    }
+
+    app.call(TestRequest::post().uri("/_sandbox/reset")).await;
+    seed(json!({"contacts": 500, "seed": 7})).await;
+    assert_eq!(
+        emails(&app).await,
+        first,
+        "the same seed, the same directory"
+    );
+
+    for (body, message) in [
+        (
+            json!({"contacts": 0}),
+            "contacts must be an integer from 1 to 100000",
+        ),
+        (
+            json!({"contacts": 100_001}),
+            "contacts must be an integer from 1 to 100000",
+        ),
+        (
+            json!({"contacts": 5, "seed": "x"}),
+            "seed must be a non-negative integer",
+        ),
+    ] {
+        let reply = seed(body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert_eq!(reply.body["error"], message);
+    }
+}

@@ -123,3 +123,15 @@ pub fn insert_contacts(
     }
     Ok(batch.len())
 }
+
+/// Makes each account without an owner owned by its first live contact (the sandbox's seed,
+/// after the bulk inserts).
+pub fn own_accounts_by_first_contact(conn: &mut Conn) -> Result<usize, CoreError> {
+    diesel::sql_query(
+        "UPDATE accounts SET owner_contact_id = (SELECT min(c.id) FROM contacts c \
+         WHERE c.account_id = accounts.id AND c.deleted_at IS NULL) \
+         WHERE owner_contact_id IS NULL AND deleted_at IS NULL",
+    )
+    .execute(conn)
+    .map_err(db)
+}
