@@ -149,6 +149,17 @@ pub fn build(
     if state.settings.metrics.enabled && state.settings.metrics.bind.is_empty() {
         app = app.route("/metrics", web::get().to(metrics_text));
     }
+    // The console: its page needs no key (it can do nothing without one), its API does.
+    if state.settings.console.enabled {
+        app = app
+            .app_data(web::Data::new(state.settings.clone()))
+            .route("/_console", web::get().to(crate::console::page))
+            .route("/_console/", web::get().to(crate::console::page))
+            .service(dialect_scope::<crate::console::Console>(
+                "/_console/api",
+                crate::console::configure,
+            ));
+    }
     // The sandbox's routes exist only when it is on.
     if state.settings.sandbox.enabled {
         app = app

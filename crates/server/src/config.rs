@@ -22,6 +22,14 @@ pub struct Settings {
     pub webhooks: WebhooksSettings,
     pub idempotency: IdempotencySettings,
     pub sandbox: SandboxSettings,
+    pub console: ConsoleSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// The console page at `/_console/` (it can do nothing without a valid key).
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,6 +209,7 @@ impl Default for Settings {
             },
             events: EventsSettings { retention_days: 30 },
             // Standard Webhooks' schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+            console: ConsoleSettings { enabled: true },
             sandbox: SandboxSettings {
                 enabled: false,
                 journal_size: 1000,

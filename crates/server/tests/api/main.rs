@@ -2,6 +2,7 @@
 //! fresh SQLite file per test.
 
 mod bounds;
+mod console;
 mod events;
 mod foundation;
 mod grow;
