@@ -4,6 +4,7 @@
 mod pg_cluster;
 mod server;
 
+mod console;
 mod cross;
 mod docs;
 mod email;
