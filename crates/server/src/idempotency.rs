@@ -14,13 +14,13 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use actix_web::web::Bytes;
 use actix_web::{web, Error, HttpMessage};
 use contacts_core::idempotency::Claim;
 use contacts_core::{Caller, CoreError, Gateway, Timestamp};
-use contacts_http::{replayed, ApiError, BodyLimit, Dialect, IdempotencyClaim, RequestId};
-use futures_util::StreamExt;
+use contacts_http::{replayed, ApiError, Dialect, IdempotencyClaim, RequestId};
 use sha2::{Digest, Sha256};
+
+use crate::middleware::read_back_body;
 
 const HEADER: &str = "idempotency-key";
 const REPLAYED: &str = "idempotent-replayed";
@@ -48,23 +48,6 @@ pub fn fingerprint(method: &Method, path_and_query: &str, body: &[u8]) -> String
         .collect()
 }
 
-/// The body, read whole (up to the configured limit, past which the handler answers 413) and
-/// put back for the handler.
-async fn read_back_body(req: &mut ServiceRequest) -> Result<Option<Bytes>, Error> {
-    let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
-    let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    let mut too_large = false;
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        body.extend_from_slice(&chunk);
-        too_large |= body.len() > limit;
-    }
-    let body = body.freeze();
-    req.set_payload(actix_web::dev::Payload::from(body.clone()));
-    Ok((!too_large).then_some(body))
-}
-
 pub async fn idempotent<D: Dialect>(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -89,13 +72,14 @@ pub async fn idempotent<D: Dialect>(
         Ok(key) if is_valid_key(key) => key.to_owned(),
         _ => return refuse(req, ApiError::IdempotencyKeyInvalid),
     };
-    let Some(body) = read_back_body(&mut req).await? else {
+    let (body, too_large) = read_back_body(&mut req).await?;
+    if too_large {
         // Past the body limit the handler answers 413, which stores nothing.
         return next
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body);
-    };
+    }
     let path = req
         .uri()
         .path_and_query()

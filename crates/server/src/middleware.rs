@@ -176,3 +176,27 @@ pub async fn rate_limit<D: Dialect>(
     set_rate_limit_fields(response.headers_mut(), &verdict);
     Ok(response.map_into_left_body())
 }
+
+/// A request's body, read whole for a middleware that must see it (the journal, the
+/// Idempotency-Key fingerprint) and put back for the handler. It keeps at most the configured
+/// limit and one chunk more, so a body past the limit costs no more memory than that and the
+/// handler still answers 413; the flag says whether the limit was passed.
+pub async fn read_back_body(req: &mut ServiceRequest) -> Result<(web::Bytes, bool), Error> {
+    let limit = req
+        .app_data::<contacts_http::BodyLimit>()
+        .copied()
+        .unwrap_or_default()
+        .0;
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut payload).await {
+        let chunk = chunk?;
+        if body.len() <= limit {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    let body = body.freeze();
+    req.set_payload(actix_web::dev::Payload::from(body.clone()));
+    let too_large = body.len() > limit;
+    Ok((body, too_large))
+}

@@ -12,8 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes};
 use actix_web::{Error, HttpMessage};
 use contacts_core::{Caller, Timestamp};
-use contacts_http::{BodyLimit, DialectName, RequestId};
-use futures_util::StreamExt;
+use contacts_http::{DialectName, RequestId};
 use serde::Serialize;
 
 use super::faults::Injected;
@@ -133,18 +132,7 @@ pub async fn record(
             (name.as_str().to_owned(), serde_json::Value::String(shown))
         })
         .collect();
-    // The body, read within the configured limit and put back for the handler.
-    let limit = req.app_data::<BodyLimit>().copied().unwrap_or_default().0;
-    let mut payload = req.take_payload();
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() <= limit {
-            body.extend_from_slice(&chunk);
-        }
-    }
-    let request_body = body.freeze();
-    req.set_payload(actix_web::dev::Payload::from(request_body.clone()));
+    let (request_body, _) = crate::middleware::read_back_body(&mut req).await?;
 
     let response = next.call(req).await?.map_into_boxed_body();
     let (request_id, key_name, dialect, fault) = {
