@@ -9,6 +9,7 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use contacts_core::FeedPosition;
 use serde_json::{json, Value};
 
 use crate::server::{run_command, Server, Site};
@@ -201,10 +202,10 @@ fn every_event_arrives_signed_exactly_once_after_deduplication_across_a_kill() {
             ("contact.deleted".to_owned(), uids[1].clone()),
         ]
     );
-    // Commit order: the ids count up.
-    let positions: Vec<i64> = seen
+    // Commit order: the feed positions their ids name count up.
+    let positions: Vec<FeedPosition> = seen
         .iter()
-        .filter_map(|delivery| delivery.id.strip_prefix("evt_")?.parse().ok())
+        .map(|delivery| FeedPosition::from_cursor(&delivery.id).expect("an event id"))
         .collect();
     assert!(
         positions.windows(2).all(|pair| pair[0] < pair[1]),
@@ -212,8 +213,8 @@ fn every_event_arrives_signed_exactly_once_after_deduplication_across_a_kill() {
     );
 
     let site = server.stop().expect("site");
-    let (status, listed, _) = run_command(site.path(), &[], &["webhooks", "list"]);
-    assert!(status.success());
+    let (status, listed, err) = run_command(site.path(), &[], &["webhooks", "list"]);
+    assert!(status.success(), "{err}");
     assert_eq!(
         listed.trim(),
         format!("{id}\t{url}\tcontact.created,contact.deleted\tbacklog 0\tfailed 0\tlast error answered 500")

@@ -10,7 +10,7 @@ use crate::contact::{
     AttributeValue, Contact, ContactChanges, ContactKey, NewContact, QueuedEmail,
 };
 use crate::error::CoreError;
-use crate::events::ChangeEvent;
+use crate::events::{ChangeEvent, FeedPosition};
 use crate::idempotency::Claim;
 use crate::query::{AccountQuery, KeysetPage, OffsetPage};
 use crate::time::Timestamp;
@@ -126,13 +126,13 @@ pub trait Directory: Send + Sync + 'static {
         lease_until: Timestamp,
     ) -> Result<Vec<(WebhookEndpoint, ChangeEvent)>, CoreError>;
     /// The endpoint took the event: its cursor moves past it.
-    fn webhook_delivered(&self, id: &str, position: i64) -> Result<(), CoreError>;
+    fn webhook_delivered(&self, id: &str, position: FeedPosition) -> Result<(), CoreError>;
     /// A try failed: retried at `retry_at`, or, with `None`, given up on (the cursor moves past
     /// it and the endpoint counts one failure).
     fn webhook_failed(
         &self,
         id: &str,
-        position: i64,
+        position: FeedPosition,
         retry_at: Option<Timestamp>,
         error: &str,
     ) -> Result<(), CoreError>;
@@ -170,7 +170,7 @@ pub trait Directory: Send + Sync + 'static {
     /// order, and whether more follow.
     fn list_events(
         &self,
-        after: Option<i64>,
+        after: Option<FeedPosition>,
         limit: u32,
     ) -> Result<(Vec<ChangeEvent>, bool), CoreError>;
     /// Forgets events that occurred before `before`; answers how many.

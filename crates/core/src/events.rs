@@ -30,11 +30,56 @@ impl EventKind {
     }
 }
 
+/// An event's place in the feed: the writing transaction's id, then the event's own id.
+///
+/// On SQLite one writer commits at a time, so every event has `tx` 0 and ids follow commit
+/// order. On PostgreSQL transactions commit concurrently, so ids alone do not: the feed
+/// orders by the writing transaction's id and shows only transactions older than every one
+/// still running, which makes the order final once shown (`docs/events.md`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FeedPosition {
+    pub tx: i64,
+    pub seq: i64,
+}
+
+impl FeedPosition {
+    /// The event's id and cursor as clients see them: `evt_<seq>` when `tx` is 0 (every
+    /// SQLite event, and PostgreSQL events from before transaction ids were recorded, so their
+    /// cursors stay valid), else `evt_<tx>_<seq>`.
+    pub fn to_cursor(self) -> String {
+        match self.tx {
+            0 => format!("evt_{}", self.seq),
+            tx => format!("evt_{tx}_{}", self.seq),
+        }
+    }
+
+    /// The position a cursor of `to_cursor` names; `None` for anything else.
+    pub fn from_cursor(cursor: &str) -> Option<FeedPosition> {
+        let number = |digits: &str| {
+            digits
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0 && digits.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let rest = cursor.strip_prefix("evt_")?;
+        match rest.split_once('_') {
+            None => Some(FeedPosition {
+                tx: 0,
+                seq: number(rest)?,
+            }),
+            Some((tx, seq)) => Some(FeedPosition {
+                tx: number(tx).filter(|tx| *tx > 0)?,
+                seq: number(seq)?,
+            }),
+        }
+    }
+}
+
 /// One event as the feed lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeEvent {
     /// Its place in commit order: the feed's cursor.
-    pub position: i64,
+    pub position: FeedPosition,
     pub kind: String,
     pub occurred_at: Timestamp,
     /// Who made the change: `grow`, `pylon`, `workshop`, `import:<source>` or `cli`.
@@ -66,6 +111,45 @@ pub fn current_origin() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cursors_name_their_positions_and_nothing_else() {
+        for position in [
+            FeedPosition { tx: 0, seq: 0 },
+            FeedPosition { tx: 0, seq: 42 },
+            FeedPosition {
+                tx: 7_000_123,
+                seq: 9,
+            },
+        ] {
+            assert_eq!(
+                FeedPosition::from_cursor(&position.to_cursor()),
+                Some(position)
+            );
+        }
+        assert_eq!(FeedPosition { tx: 0, seq: 42 }.to_cursor(), "evt_42");
+        assert_eq!(FeedPosition { tx: 5, seq: 42 }.to_cursor(), "evt_5_42");
+        for bad in [
+            "",
+            "evt_",
+            "42",
+            "evt_-1",
+            "evt_+1",
+            "evt_0_4",
+            "evt_1_",
+            "evt_1_2_3",
+            "evt_x",
+        ] {
+            assert_eq!(FeedPosition::from_cursor(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn positions_order_by_transaction_first() {
+        let early_tx_late_id = FeedPosition { tx: 10, seq: 99 };
+        let late_tx_early_id = FeedPosition { tx: 11, seq: 1 };
+        assert!(early_tx_late_id < late_tx_early_id);
+    }
 
     #[test]
     fn origins_nest_and_unwind() {

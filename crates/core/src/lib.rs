@@ -26,7 +26,7 @@ pub use contact::{
 pub use cursor::{Cursor, CursorError, SortValue};
 pub use directory::{Directory, ImportOutcome, ImportRow, ImportRowError, ImportSummary};
 pub use error::{Conflict, CoreError, Entity, ForbiddenReason, Unavailable};
-pub use events::{ChangeEvent, EventKind};
+pub use events::{ChangeEvent, EventKind, FeedPosition};
 pub use gateway::{Gateway, SyncSource};
 pub use observe::{StoreObserver, Unobserved};
 pub use query::{

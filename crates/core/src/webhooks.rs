@@ -1,6 +1,7 @@
 //! Webhook endpoints: where the change feed's events are POSTed, signed per the Standard
 //! Webhooks specification, at least once, in commit order per endpoint.
 
+use crate::events::FeedPosition;
 use crate::time::Timestamp;
 
 /// One endpoint and where its delivery stands.
@@ -15,7 +16,7 @@ pub struct WebhookEndpoint {
     pub event_types: Vec<String>,
     pub created_at: Timestamp,
     /// The last event delivered or given up on: delivery continues after it.
-    pub last_position: i64,
+    pub last_position: FeedPosition,
     /// Tries of the event being delivered.
     pub attempts: i32,
     /// Events given up on after every retry failed.

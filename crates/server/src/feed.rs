@@ -4,7 +4,7 @@
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use contacts_core::{ChangeEvent, CoreError, Unavailable};
+use contacts_core::{ChangeEvent, CoreError, FeedPosition, Unavailable};
 use contacts_http::{query_pairs, resource, ApiError, Ctx, Dialect, RequestId};
 use serde_json::json;
 
@@ -62,21 +62,9 @@ impl Dialect for Feed {
     }
 }
 
-/// The cursor of the event at `position`: opaque to clients, the position inside.
-fn cursor_of(position: i64) -> String {
-    format!("evt_{position}")
-}
-
-fn position_of(cursor: &str) -> Option<i64> {
-    cursor
-        .strip_prefix("evt_")
-        .and_then(|digits| digits.parse::<i64>().ok())
-        .filter(|position| *position >= 0)
-}
-
 fn shown(event: &ChangeEvent) -> serde_json::Value {
     json!({
-        "id": cursor_of(event.position),
+        "id": event.position.to_cursor(),
         "type": event.kind,
         "timestamp": event.occurred_at.to_text(),
         "origin": event.origin,
@@ -95,7 +83,7 @@ async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
     };
     let after = match get("after").filter(|after| !after.is_empty()) {
         None => None,
-        Some(cursor) => match position_of(cursor) {
+        Some(cursor) => match FeedPosition::from_cursor(cursor) {
             Some(position) => Some(position),
             None => {
                 return Feed::respond(&ApiError::Core(CoreError::InvalidCursor), &ctx.request_id)
@@ -123,7 +111,7 @@ async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
                 .last()
                 .map(|event| event.position)
                 .or(after)
-                .map(cursor_of);
+                .map(FeedPosition::to_cursor);
             HttpResponse::Ok().json(json!({
                 "data": events.iter().map(shown).collect::<Vec<_>>(),
                 "next_cursor": next,

@@ -10,7 +10,7 @@ use std::time::Duration;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use contacts_core::webhooks::EVENT_TYPES;
-use contacts_core::{ChangeEvent, Directory, Timestamp, WebhookEndpoint};
+use contacts_core::{ChangeEvent, Directory, FeedPosition, Timestamp, WebhookEndpoint};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
@@ -54,7 +54,7 @@ pub fn new_endpoint(url: &str, event_types: &[String]) -> Result<WebhookEndpoint
         secret: format!("whsec_{}", STANDARD.encode(key)),
         event_types: event_types.to_vec(),
         created_at: Timestamp::now(),
-        last_position: 0,
+        last_position: FeedPosition::default(),
         attempts: 0,
         failed: 0,
         last_error: None,
@@ -89,7 +89,7 @@ fn deliver(
     endpoint: &WebhookEndpoint,
     event: &ChangeEvent,
 ) -> Result<(), String> {
-    let id = format!("evt_{}", event.position);
+    let id = event.position.to_cursor();
     let timestamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| {
@@ -135,12 +135,12 @@ fn deliver_due(directory: &dyn Directory, agent: &ureq::Agent, schedule: &[u64])
                     Some(_) => log::warn!(
                         "webhook {} not delivered to {} ({error}); retrying",
                         endpoint.id,
-                        event.position
+                        event.position.to_cursor()
                     ),
                     None => log::warn!(
                         "webhook {}: event {} given up after {} tries ({error})",
                         endpoint.id,
-                        event.position,
+                        event.position.to_cursor(),
                         endpoint.attempts + 1
                     ),
                 }

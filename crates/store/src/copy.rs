@@ -90,12 +90,12 @@ table_rows!(OutboxRow, outbox, {
     last_error: Option<String>,
 });
 table_rows!(EventRow, events, {
-    id: i64, kind: String, origin: String, occurred_at: String, data: String,
+    id: i64, kind: String, origin: String, occurred_at: String, data: String, tx: i64,
 });
 table_rows!(WebhookEndpointRow, webhook_endpoints, {
     id: String, url: String, secret: String, event_types: String, created_at: String,
     last_position: i64, attempts: i32, next_attempt_at: Option<String>, failed: i64,
-    last_error: Option<String>,
+    last_error: Option<String>, last_tx: i64,
 });
 table_rows!(ImportRunRow, import_runs, {
     id: i64, source: String, started_at: String, finished_at: String, dry_run: bool,

@@ -8,6 +8,7 @@
 //! node's), so each takes its input by cloning it.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use contacts_core::{
     Account, AccountChanges, AccountKey, AccountQuery, Contact, ContactChanges, ContactKey,
@@ -17,7 +18,9 @@ use contacts_core::{
 
 use contacts_core::events::{current_origin, with_origin};
 use contacts_core::idempotency::{pending_write, Claim};
-use contacts_core::{ChangeEvent, EventKind, QueuedEmail, Timestamp, WebhookEndpoint};
+use contacts_core::{
+    ChangeEvent, EventKind, FeedPosition, QueuedEmail, Timestamp, WebhookEndpoint,
+};
 
 use super::ops::{
     accounts, bulk, contacts, events, idempotency, import, keys, listing, outbox, reset, webhooks,
@@ -232,20 +235,20 @@ impl Directory for Store {
         limit: u32,
         lease_until: Timestamp,
     ) -> Result<Vec<QueuedEmail>, CoreError> {
-        self.writing(move |conn| outbox::claim_due(conn, limit, &lease_until))
+        self.bookkeeping(move |conn| outbox::claim_due(conn, limit, &lease_until))
     }
 
     fn email_delivered(&self, id: i64) -> Result<(), CoreError> {
-        self.writing(move |conn| outbox::delivered(conn, id))
+        self.bookkeeping(move |conn| outbox::delivered(conn, id))
     }
 
     fn email_failed(&self, id: i64, retry_at: Timestamp, error: &str) -> Result<(), CoreError> {
         let error = error.to_owned();
-        self.writing(move |conn| outbox::failed(conn, id, &retry_at, &error))
+        self.bookkeeping(move |conn| outbox::failed(conn, id, &retry_at, &error))
     }
 
     fn add_webhook(&self, endpoint: WebhookEndpoint) -> Result<WebhookEndpoint, CoreError> {
-        self.writing(move |conn| webhooks::add(conn, endpoint.clone()))
+        self.bookkeeping(move |conn| webhooks::add(conn, endpoint.clone()))
     }
 
     fn list_webhooks(&self) -> Result<Vec<WebhookEndpoint>, CoreError> {
@@ -254,30 +257,32 @@ impl Directory for Store {
 
     fn remove_webhook(&self, id: &str) -> Result<bool, CoreError> {
         let id = id.to_owned();
-        self.writing(move |conn| webhooks::remove(conn, &id))
+        self.bookkeeping(move |conn| webhooks::remove(conn, &id))
     }
 
     fn claim_webhook_deliveries(
         &self,
         lease_until: Timestamp,
     ) -> Result<Vec<(WebhookEndpoint, ChangeEvent)>, CoreError> {
-        self.writing(move |conn| webhooks::claim_due(conn, &lease_until))
+        self.bookkeeping(move |conn| webhooks::claim_due(conn, &lease_until))
     }
 
-    fn webhook_delivered(&self, id: &str, position: i64) -> Result<(), CoreError> {
+    fn webhook_delivered(&self, id: &str, position: FeedPosition) -> Result<(), CoreError> {
         let id = id.to_owned();
-        self.writing(move |conn| webhooks::delivered(conn, &id, position))
+        self.bookkeeping(move |conn| webhooks::delivered(conn, &id, position))
     }
 
     fn webhook_failed(
         &self,
         id: &str,
-        position: i64,
+        position: FeedPosition,
         retry_at: Option<Timestamp>,
         error: &str,
     ) -> Result<(), CoreError> {
         let (id, error) = (id.to_owned(), error.to_owned());
-        self.writing(move |conn| webhooks::failed(conn, &id, position, retry_at.as_ref(), &error))
+        self.bookkeeping(move |conn| {
+            webhooks::failed(conn, &id, position, retry_at.as_ref(), &error)
+        })
     }
 
     fn claim_idempotency_key(
@@ -289,18 +294,18 @@ impl Directory for Store {
     ) -> Result<Claim, CoreError> {
         let (api_key, key, fingerprint) =
             (api_key.to_owned(), key.to_owned(), fingerprint.to_owned());
-        self.writing(move |conn| {
+        self.bookkeeping(move |conn| {
             idempotency::claim(conn, &api_key, &key, &fingerprint, &lease_until)
         })
     }
 
     fn release_idempotency_key(&self, api_key: &str, key: &str) -> Result<(), CoreError> {
         let (api_key, key) = (api_key.to_owned(), key.to_owned());
-        self.writing(move |conn| idempotency::release(conn, &api_key, &key))
+        self.bookkeeping(move |conn| idempotency::release(conn, &api_key, &key))
     }
 
     fn prune_idempotency_keys(&self, before: Timestamp) -> Result<u64, CoreError> {
-        self.writing(move |conn| idempotency::prune(conn, &before))
+        self.bookkeeping(move |conn| idempotency::prune(conn, &before))
     }
 
     fn empty_directory(&self) -> Result<u64, CoreError> {
@@ -332,16 +337,44 @@ impl Directory for Store {
 
     fn list_events(
         &self,
-        after: Option<i64>,
+        after: Option<FeedPosition>,
         limit: u32,
     ) -> Result<(Vec<ChangeEvent>, bool), CoreError> {
-        self.reading(|conn| events::list(conn, after, limit))
+        // A page that ends before committed events whose place is not final yet (PostgreSQL:
+        // an older transaction is still running) waits, up to FEED_SETTLE_WAIT, for the
+        // transactions older than those to end, so a client that reads the feed after its own
+        // write was answered finds it. Later commits never extend the wait.
+        let deadline = Instant::now() + FEED_SETTLE_WAIT;
+        let mut waiting_for: Option<i64> = None;
+        loop {
+            let (page, more, unsettled) = self.reading(|conn| {
+                let (page, more) = events::list(conn, after, limit)?;
+                let unsettled = match more {
+                    true => None,
+                    false => {
+                        let listed_to = page.last().map(|event| event.position).or(after);
+                        events::newest_unsettled_tx(conn, listed_to, waiting_for)?
+                    }
+                };
+                Ok((page, more, unsettled))
+            })?;
+            match unsettled {
+                Some(tx) if Instant::now() < deadline => {
+                    waiting_for.get_or_insert(tx);
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                _ => return Ok((page, more)),
+            }
+        }
     }
 
     fn prune_events(&self, before: Timestamp) -> Result<u64, CoreError> {
-        self.writing(move |conn| events::prune(conn, before))
+        self.bookkeeping(move |conn| events::prune(conn, before))
     }
 }
+
+/// How long a feed page waits for the transactions older than committed events to end.
+const FEED_SETTLE_WAIT: Duration = Duration::from_secs(1);
 
 /// What tests and tools read besides the operations.
 impl Store {

@@ -151,6 +151,7 @@ diesel::table! {
         origin -> Text,
         occurred_at -> Text,
         data -> Text,
+        tx -> BigInt,
     }
 }
 
@@ -166,6 +167,7 @@ diesel::table! {
         next_attempt_at -> Nullable<Text>,
         failed -> BigInt,
         last_error -> Nullable<Text>,
+        last_tx -> BigInt,
     }
 }
 

@@ -9,7 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
-use contacts_core::{ImportRow, NewContact};
+use contacts_core::{FeedPosition, ImportRow, NewContact};
 use serde_json::{json, Value};
 
 use crate::grow::client;
@@ -223,7 +223,7 @@ async fn a_reader_polling_during_concurrent_writes_misses_nothing() {
         let store = store.clone();
         let done = Arc::clone(&done);
         std::thread::spawn(move || {
-            let mut seen: Vec<i64> = Vec::new();
+            let mut seen: Vec<FeedPosition> = Vec::new();
             loop {
                 let finished = done.load(Ordering::SeqCst);
                 let (page, _) = store
@@ -263,6 +263,6 @@ async fn a_reader_polling_during_concurrent_writes_misses_nothing() {
         .expect("events");
     assert!(!more);
     assert_eq!(all.len(), 100);
-    let positions: Vec<i64> = all.iter().map(|event| event.position).collect();
+    let positions: Vec<FeedPosition> = all.iter().map(|event| event.position).collect();
     assert_eq!(seen, positions);
 }

@@ -5,12 +5,14 @@
 
 use contacts_core::events::current_origin;
 use contacts_core::{
-    Account, AttributeValue, ChangeEvent, Contact, CoreError, EventKind, Timestamp,
+    Account, AttributeValue, ChangeEvent, Contact, CoreError, EventKind, FeedPosition, Timestamp,
 };
+use diesel::dsl::sql as fragment;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
 use serde_json::{json, Value};
 
-use super::{sql, Conn};
+use super::{sql, Conn, Db};
 use crate::error::db;
 use crate::schema::events;
 
@@ -141,9 +143,6 @@ pub fn neutral_account(account: &Account) -> Value {
 
 /// Records one event in the current transaction, made by the thread's origin.
 pub fn record(conn: &mut Conn, kind: EventKind, data: &Value) -> Result<(), CoreError> {
-    if let Some(lock) = sql::EVENTS_IN_COMMIT_ORDER {
-        diesel::sql_query(lock).execute(conn).map_err(db)?;
-    }
     diesel::insert_into(events::table)
         .values((
             events::kind.eq(kind.as_str()),
@@ -164,38 +163,117 @@ pub fn account(conn: &mut Conn, kind: EventKind, account: &Account) -> Result<()
     record(conn, kind, &neutral_account(account))
 }
 
+/// An event row as the feed reads it.
+pub type EventRow = (i64, i64, String, String, String, String);
+
+/// The columns of `EventRow`.
+pub fn event_columns() -> (
+    events::tx,
+    events::id,
+    events::kind,
+    events::origin,
+    events::occurred_at,
+    events::data,
+) {
+    (
+        events::tx,
+        events::id,
+        events::kind,
+        events::origin,
+        events::occurred_at,
+        events::data,
+    )
+}
+
+/// Events after `after` in feed order: one row-value comparison, one range of the
+/// (tx, id) index.
+fn past(after: FeedPosition) -> Box<dyn BoxableExpression<events::table, Db, SqlType = Bool>> {
+    Box::new(
+        fragment::<Bool>("(tx, id) > (")
+            .bind::<BigInt, _>(after.tx)
+            .sql(", ")
+            .bind::<BigInt, _>(after.seq)
+            .sql(")"),
+    )
+}
+
+/// The settled events after `after` (the webhook sender's queries start here too); in feed
+/// order with `.order(feed_order())`.
+pub fn settled_after(after: FeedPosition) -> events::BoxedQuery<'static, Db> {
+    events::table
+        .filter(fragment::<Bool>(sql::EVENTS_SETTLED))
+        .filter(past(after))
+        .into_boxed()
+}
+
+/// The feed's order: by writing transaction, then by id.
+pub fn feed_order() -> (
+    diesel::helper_types::Asc<events::tx>,
+    diesel::helper_types::Asc<events::id>,
+) {
+    (events::tx.asc(), events::id.asc())
+}
+
+pub fn event(row: EventRow) -> ChangeEvent {
+    let (tx, seq, kind, origin, occurred_at, data) = row;
+    ChangeEvent {
+        position: FeedPosition { tx, seq },
+        kind,
+        occurred_at: Timestamp::parse(&occurred_at).unwrap_or_else(Timestamp::now),
+        origin,
+        data: serde_json::from_str(&data).unwrap_or(Value::Null),
+    }
+}
+
 /// Up to `limit` events after `after`, and whether more follow.
 pub fn list(
     conn: &mut Conn,
-    after: Option<i64>,
+    after: Option<FeedPosition>,
     limit: u32,
 ) -> Result<(Vec<ChangeEvent>, bool), CoreError> {
-    let rows: Vec<(i64, String, String, String, String)> = events::table
-        .filter(events::id.gt(after.unwrap_or(0)))
-        .order(events::id.asc())
+    let rows: Vec<EventRow> = settled_after(after.unwrap_or_default())
+        .order(feed_order())
         .limit(i64::from(limit) + 1)
-        .select((
-            events::id,
-            events::kind,
-            events::origin,
-            events::occurred_at,
-            events::data,
-        ))
+        .select(event_columns())
         .load(conn)
         .map_err(db)?;
     let has_more = rows.len() > limit as usize;
-    let listed = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(|(position, kind, origin, occurred_at, data)| ChangeEvent {
-            position,
-            kind,
-            occurred_at: Timestamp::parse(&occurred_at).unwrap_or_else(Timestamp::now),
-            origin,
-            data: serde_json::from_str(&data).unwrap_or(Value::Null),
-        })
-        .collect();
+    let listed = rows.into_iter().take(limit as usize).map(event).collect();
     Ok((listed, has_more))
+}
+
+/// The newest transaction, up to `up_to`, with committed events after `after` whose place is
+/// not final yet (`None` when every one is; always `None` on SQLite).
+pub fn newest_unsettled_tx(
+    conn: &mut Conn,
+    after: Option<FeedPosition>,
+    up_to: Option<i64>,
+) -> Result<Option<i64>, CoreError> {
+    let after = after.unwrap_or_default();
+    let mut query = events::table
+        .filter(diesel::dsl::not(fragment::<Bool>(sql::EVENTS_SETTLED)))
+        .filter(past(after))
+        .into_boxed();
+    if let Some(up_to) = up_to {
+        query = query.filter(events::tx.le(up_to));
+    }
+    query
+        .select(diesel::dsl::max(events::tx))
+        .first(conn)
+        .map_err(db)
+}
+
+/// The last settled event's position (the start, with none): where a new reader of what
+/// commits from now on begins.
+pub fn newest_settled(conn: &mut Conn) -> Result<FeedPosition, CoreError> {
+    let newest: Option<(i64, i64)> = events::table
+        .filter(fragment::<Bool>(sql::EVENTS_SETTLED))
+        .order((events::tx.desc(), events::id.desc()))
+        .select((events::tx, events::id))
+        .first(conn)
+        .optional()
+        .map_err(db)?;
+    Ok(newest.map_or_else(FeedPosition::default, |(tx, seq)| FeedPosition { tx, seq }))
 }
 
 pub fn prune(conn: &mut Conn, before: Timestamp) -> Result<u64, CoreError> {

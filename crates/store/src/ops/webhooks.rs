@@ -2,9 +2,10 @@
 //! cursor, so events reach it in commit order; a claim (a conditional update of the next try's
 //! time) keeps two senders, on one node or many, from sending to it at once.
 
-use contacts_core::{ChangeEvent, CoreError, Timestamp, WebhookEndpoint};
+use contacts_core::{ChangeEvent, CoreError, FeedPosition, Timestamp, WebhookEndpoint};
 use diesel::prelude::*;
 
+use super::events::{event, event_columns, feed_order, newest_settled, settled_after, EventRow};
 use super::Conn;
 use crate::error::db;
 use crate::schema::{events, webhook_endpoints};
@@ -20,18 +21,33 @@ type EndpointRow = (
     Option<String>,
     i64,
     Option<String>,
+    i64,
 );
 
 fn endpoint(row: EndpointRow) -> WebhookEndpoint {
-    let (id, url, secret, event_types, created_at, last_position, attempts, _, failed, last_error) =
-        row;
+    let (
+        id,
+        url,
+        secret,
+        event_types,
+        created_at,
+        last_seq,
+        attempts,
+        _,
+        failed,
+        last_error,
+        last_tx,
+    ) = row;
     WebhookEndpoint {
         id,
         url,
         secret,
         event_types: serde_json::from_str(&event_types).unwrap_or_default(),
         created_at: Timestamp::parse(&created_at).unwrap_or_else(Timestamp::now),
-        last_position,
+        last_position: FeedPosition {
+            tx: last_tx,
+            seq: last_seq,
+        },
         attempts,
         failed,
         last_error,
@@ -50,6 +66,7 @@ fn columns() -> (
     webhook_endpoints::next_attempt_at,
     webhook_endpoints::failed,
     webhook_endpoints::last_error,
+    webhook_endpoints::last_tx,
 ) {
     (
         webhook_endpoints::id,
@@ -62,20 +79,12 @@ fn columns() -> (
         webhook_endpoints::next_attempt_at,
         webhook_endpoints::failed,
         webhook_endpoints::last_error,
+        webhook_endpoints::last_tx,
     )
 }
 
-/// The newest event's position (0 with none).
-fn newest_position(conn: &mut Conn) -> Result<i64, CoreError> {
-    let newest: Option<i64> = events::table
-        .select(diesel::dsl::max(events::id))
-        .first(conn)
-        .map_err(db)?;
-    Ok(newest.unwrap_or(0))
-}
-
 pub fn add(conn: &mut Conn, new: WebhookEndpoint) -> Result<WebhookEndpoint, CoreError> {
-    let start = newest_position(conn)?;
+    let start = newest_settled(conn)?;
     diesel::insert_into(webhook_endpoints::table)
         .values((
             webhook_endpoints::id.eq(&new.id),
@@ -84,7 +93,8 @@ pub fn add(conn: &mut Conn, new: WebhookEndpoint) -> Result<WebhookEndpoint, Cor
             webhook_endpoints::event_types
                 .eq(serde_json::Value::from(new.event_types.clone()).to_string()),
             webhook_endpoints::created_at.eq(new.created_at.to_text()),
-            webhook_endpoints::last_position.eq(start),
+            webhook_endpoints::last_position.eq(start.seq),
+            webhook_endpoints::last_tx.eq(start.tx),
         ))
         .execute(conn)
         .map_err(db)?;
@@ -99,39 +109,21 @@ fn next_event(
     conn: &mut Conn,
     endpoint: &WebhookEndpoint,
 ) -> Result<Option<ChangeEvent>, CoreError> {
-    let mut query = events::table
-        .filter(events::id.gt(endpoint.last_position))
-        .into_boxed();
+    let mut query = settled_after(endpoint.last_position);
     if !endpoint.event_types.is_empty() {
         query = query.filter(events::kind.eq_any(endpoint.event_types.clone()));
     }
-    let row: Option<(i64, String, String, String, String)> = query
-        .order(events::id.asc())
-        .select((
-            events::id,
-            events::kind,
-            events::origin,
-            events::occurred_at,
-            events::data,
-        ))
+    let row: Option<EventRow> = query
+        .order(feed_order())
+        .select(event_columns())
         .first(conn)
         .optional()
         .map_err(db)?;
-    Ok(
-        row.map(|(position, kind, origin, occurred_at, data)| ChangeEvent {
-            position,
-            kind,
-            occurred_at: Timestamp::parse(&occurred_at).unwrap_or_else(Timestamp::now),
-            origin,
-            data: serde_json::from_str(&data).unwrap_or(serde_json::Value::Null),
-        }),
-    )
+    Ok(row.map(event))
 }
 
 fn backlog(conn: &mut Conn, endpoint: &WebhookEndpoint) -> Result<u64, CoreError> {
-    let mut query = events::table
-        .filter(events::id.gt(endpoint.last_position))
-        .into_boxed();
+    let mut query = settled_after(endpoint.last_position);
     if !endpoint.event_types.is_empty() {
         query = query.filter(events::kind.eq_any(endpoint.event_types.clone()));
     }
@@ -191,10 +183,11 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-pub fn delivered(conn: &mut Conn, id: &str, position: i64) -> Result<(), CoreError> {
+pub fn delivered(conn: &mut Conn, id: &str, position: FeedPosition) -> Result<(), CoreError> {
     diesel::update(webhook_endpoints::table.find(id))
         .set((
-            webhook_endpoints::last_position.eq(position),
+            webhook_endpoints::last_position.eq(position.seq),
+            webhook_endpoints::last_tx.eq(position.tx),
             webhook_endpoints::attempts.eq(0),
             webhook_endpoints::next_attempt_at.eq(None::<String>),
         ))
@@ -206,7 +199,7 @@ pub fn delivered(conn: &mut Conn, id: &str, position: i64) -> Result<(), CoreErr
 pub fn failed(
     conn: &mut Conn,
     id: &str,
-    position: i64,
+    position: FeedPosition,
     retry_at: Option<&Timestamp>,
     error: &str,
 ) -> Result<(), CoreError> {
@@ -221,7 +214,8 @@ pub fn failed(
             .execute(conn),
         None => diesel::update(webhook_endpoints::table.find(id))
             .set((
-                webhook_endpoints::last_position.eq(position),
+                webhook_endpoints::last_position.eq(position.seq),
+                webhook_endpoints::last_tx.eq(position.tx),
                 webhook_endpoints::attempts.eq(0),
                 webhook_endpoints::next_attempt_at.eq(None::<String>),
                 webhook_endpoints::failed.eq(webhook_endpoints::failed + 1),

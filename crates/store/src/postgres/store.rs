@@ -130,6 +130,29 @@ impl Store {
         outcome
     }
 
+    /// Runs a write to tables no node remembers anything of (the outbox, webhook delivery,
+    /// `Idempotency-Key` claims, pruning): as `writing`, but it tells no node and forgets
+    /// nothing, so a webhook sender's or mailer's idle poll does not empty every node's memory
+    /// a few times a second.
+    pub(crate) fn bookkeeping<T>(
+        &self,
+        work: impl Fn(&mut PgConnection) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        let mut conn = self.write_connection()?;
+        let mut attempt = 1;
+        loop {
+            let outcome = conn
+                .transaction::<T, TxError, _>(|conn| work(conn).map_err(TxError::from_core))
+                .map_err(TxError::into_core);
+            match outcome {
+                Err(CoreError::Unavailable(Unavailable::Contention)) if attempt < ATTEMPTS => {
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Bulk path: creates accounts with these names, answering their ids in order.
     pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
         self.writing(|conn| bulk::insert_accounts(conn, names))

@@ -82,6 +82,6 @@ pub const OPTIMIZE_SEARCH_INDEX: &str =
 /// range SQLite walks in order (PostgreSQL's row-value comparison is its sql.rs).
 pub const KEYSET_BY_ROW_VALUE: bool = false;
 
-/// Events need no lock to be in commit order: one writer commits them one transaction at a
-/// time.
-pub const EVENTS_IN_COMMIT_ORDER: Option<&str> = None;
+/// Every committed event's place in the feed is final: one writer commits one transaction at a
+/// time, so ids follow commit order and every event's `tx` is 0 (PostgreSQL's is its sql.rs).
+pub const EVENTS_SETTLED: &str = "1 = 1";

@@ -103,6 +103,18 @@ impl Store {
         outcome
     }
 
+    /// Runs a write to tables nothing is remembered of (the outbox, webhook delivery,
+    /// `Idempotency-Key` claims, pruning) on the writer thread, forgetting nothing, so a
+    /// webhook sender's or mailer's idle poll does not empty the memory a few times a second.
+    pub(crate) fn bookkeeping<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>
+            + Send
+            + 'static,
+    ) -> Result<T, CoreError> {
+        self.writer.write(work)
+    }
+
     /// Bulk path: creates accounts with these names, answering their ids in order.
     pub fn bulk_insert_accounts(&self, names: &[String]) -> Result<Vec<i64>, CoreError> {
         let names = names.to_vec();
