@@ -3,8 +3,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use contacts_core::{
-    AccountKey, Contact, ContactChanges, ContactKey, CoreError, Directory, Entity, FilterField,
-    FilterNode, NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
+    AccountKey, Conflict, Contact, ContactChanges, ContactKey, CoreError, Directory, Entity,
+    FilterField, FilterNode, NewContact, OffsetPage, Operator, Order, OutgoingEmail, SortKey,
+    Unavailable,
 };
 use contacts_http::{query_pairs, read_body, Ctx};
 
@@ -203,8 +204,31 @@ async fn create_contact(
     };
     let created = ctx
         .run_answered(answer, move |directory| {
-            // The rules that need the store are checked here too, so every failing field is
-            // reported at once; the write below re-checks them inside its transaction.
+            // The write checks the rules that need the store inside its transaction. Only when
+            // it refuses for one of them are they checked here, so every failing field is
+            // reported at once; a create that succeeds costs one transaction.
+            if let (Some(first_name), Some(last_name), Some(email), Some(Some(client)), true) =
+                (&first_name, &last_name, &email, client, errors.is_empty())
+            {
+                let mut contact = NewContact::named(first_name.clone(), last_name.clone());
+                // A password exists only to be sent: without the welcome email no one could
+                // ever learn it, so none is made (and no Argon2 hash is paid for).
+                if send_email {
+                    let (password, password_hash) = new_password(9)?;
+                    contact.welcome_email =
+                        Some(welcome_email(&contact.first_name, email, &password));
+                    contact.password_hash = Some(password_hash);
+                }
+                contact.email = Some(email.clone());
+                contact.phones = phone.clone().into_iter().collect();
+                contact.job_position = position.clone();
+                contact.account = Some(AccountKey::Id(client));
+                match directory.create_contact(contact) {
+                    Err(CoreError::Conflict(Conflict::EmailTaken { .. }))
+                    | Err(CoreError::UnknownAccount) => {}
+                    done => return done.map(Ok),
+                }
+            }
             if let Some(email) = &email {
                 if email_taken(directory, email, None)? {
                     errors.add("email", taken_message("email"));
@@ -223,24 +247,12 @@ async fn create_contact(
                     errors.add("clientid", selected_invalid_message("clientid"));
                 }
             }
-            let (Some(first_name), Some(last_name), Some(email), Some(Some(client)), true) =
-                (first_name, last_name, email, client, errors.is_empty())
-            else {
-                return Ok(Err(errors));
-            };
-            let mut contact = NewContact::named(first_name, last_name);
-            // A password exists only to be sent: without the welcome email no one could ever
-            // learn it, so none is made (and no Argon2 hash is paid for).
-            if send_email {
-                let (password, password_hash) = new_password(9)?;
-                contact.welcome_email = Some(welcome_email(&contact.first_name, &email, &password));
-                contact.password_hash = Some(password_hash);
+            match errors.is_empty() {
+                // Refused by the write, but no longer by the checks (a contact went meanwhile):
+                // nothing was written, and the client may send it again.
+                true => Err(CoreError::Unavailable(Unavailable::Contention)),
+                false => Ok(Err(errors)),
             }
-            contact.email = Some(email);
-            contact.phones = phone.into_iter().collect();
-            contact.job_position = position;
-            contact.account = Some(AccountKey::Id(client));
-            directory.create_contact(contact).map(Ok)
         })
         .await?
         .map_err(GrowError::Invalid)?;
