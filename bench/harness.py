@@ -21,6 +21,8 @@ import tempfile
 import time
 import urllib.request
 
+from chart import write_chart
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RELEASE = os.path.join(ROOT, "target", "release")
 PEER_DIR = os.path.join(ROOT, "target", "bench-peer")
@@ -297,6 +299,17 @@ class Postgres:
             pass
 
 
+def measure_bare(args, workdir):
+    """The bare actix handler's rate against the same wrk: how fast HTTP alone goes here."""
+    bare_port = free_port()
+    bare = start([os.path.join(RELEASE, "bench-bare"), "--bind", f"127.0.0.1:{bare_port}"], {}, workdir)
+    try:
+        wait_ready(f"http://127.0.0.1:{bare_port}/")
+        return measure("bare actix handler (fixed JSON)", f"http://127.0.0.1:{bare_port}", {"paths": ["/contact"]}, args, workdir, bare.pid)
+    finally:
+        stop(bare)
+
+
 def run_normal_creates(env, db, key, args, workdir, results):
     """The creates again with synchronous=normal, side by side with the default (full): what
     surviving power loss costs when group commit pays one sync per batch (SQLite only)."""
@@ -385,6 +398,10 @@ def main():
                            cwd=workdir, capture_output=True, text=True, check=True)
             postgres.run("psql", "-q", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres", "-d", "contacts", "-c", "VACUUM ANALYZE")
             env = {"CONTACTS__DATABASE__URL": postgres.url, "CONTACTS__DATABASE__MAX_CONNECTIONS": str(args.pool), "RUST_LOG": "warn"}
+        # The HTTP limit once before the gateway's scenarios and once after: how far apart the
+        # two are is this run's own estimate of its noise (bench/compare reads it).
+        log("limit before the scenarios")
+        bare_before = measure_bare(args, workdir)
         port = free_port()
         gateway = start([os.path.join(RELEASE, "contacts-gateway")], {**env, "CONTACTS__SERVER__BIND": f"127.0.0.1:{port}"}, workdir)
         results = []
@@ -413,13 +430,7 @@ def main():
             postgres = None
 
         log("limits")
-        bare_port = free_port()
-        bare = start([os.path.join(RELEASE, "bench-bare"), "--bind", f"127.0.0.1:{bare_port}"], {}, workdir)
-        try:
-            wait_ready(f"http://127.0.0.1:{bare_port}/")
-            bare_get = measure("bare actix handler (fixed JSON)", f"http://127.0.0.1:{bare_port}", {"paths": ["/contact"]}, args, workdir, bare.pid)
-        finally:
-            stop(bare)
+        bare_get = measure_bare(args, workdir)
         raw = json.loads(subprocess.run([os.path.join(RELEASE, "bench-sqlite"), "--db", db, "--seconds", str(args.seconds), "--threads", str(args.threads)], capture_output=True, text=True, check=True).stdout)
         log(f"  raw SQLite: {raw['lookups_per_second']:.0f} look-ups/s, {raw['inserts_per_second']:.0f} inserts/s")
 
@@ -457,7 +468,7 @@ def main():
         "seconds_per_scenario": args.seconds,
         "connections": args.connections,
         "seed": seed,
-        "limits": {"bare_actix": bare_get, "raw_sqlite": raw, "postgres_inserts_per_second": pg_inserts},
+        "limits": {"bare_actix": bare_get, "bare_actix_again": bare_before, "raw_sqlite": raw, "postgres_inserts_per_second": pg_inserts},
         "peer": peer,
         "scenarios": results,
         "gateway_peak_rss_mib": overall_peak,
@@ -466,6 +477,8 @@ def main():
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(report, f, indent=2)
+    chart = os.path.splitext(args.out)[0] + ".svg"
+    write_chart(report, chart)
 
     print(f"contacts-gateway benchmark ({args.backend}): {args.contacts} contacts, {args.connections} connections, {args.seconds} s per scenario, {os.cpu_count()} cores")
     print(f"seeding: {seed['seconds']:.1f} s; limits: bare actix {bare_get['requests_per_second']:.0f} req/s, raw SQLite {raw['lookups_per_second']:.0f} look-ups/s and {raw['inserts_per_second']:.0f} inserts/s")
@@ -476,7 +489,7 @@ def main():
         ratio = lambda v: f"{v:.2f}" if v is not None else "-"
         rss = f"{r['peak_rss_mib']:.0f}" if r.get("peak_rss_mib") is not None else "-"
         print(f"{r['scenario']:<40} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {rss:>8} {r['errors']:>7} {ratio(r.get('vs_limit')):>7} {ratio(r.get('vs_peer')):>7}")
-    print(f"saved {args.out}")
+    print(f"saved {args.out} and {chart}")
 
 
 if __name__ == "__main__":
