@@ -51,6 +51,38 @@ def wait_ready(url, seconds=60):
     raise RuntimeError(f"{url} did not answer")
 
 
+def write_batches(base):
+    """The group-commit batch-size histogram on the gateway's /metrics: {"sum", "count",
+    "buckets": {le: cumulative count}}."""
+    with urllib.request.urlopen(base + "/metrics", timeout=5) as response:
+        text = response.read().decode()
+    seen = {"sum": 0.0, "count": 0.0, "buckets": {}}
+    for line in text.splitlines():
+        if not line.startswith("contacts_gateway_write_batch_size"):
+            continue
+        name, value = line.rsplit(" ", 1)
+        if name.endswith("_sum"):
+            seen["sum"] = float(value)
+        elif name.endswith("_count"):
+            seen["count"] = float(value)
+        elif 'le="' in name:
+            seen["buckets"][name.split('le="')[1].rstrip('"}')] = float(value)
+    return seen
+
+
+def batches_between(before, after):
+    """What the writer formed between two looks: batches per size bucket (not cumulative), and
+    the mean batch."""
+    count = after["count"] - before["count"]
+    cumulative = [(le, after["buckets"][le] - before["buckets"].get(le, 0)) for le in after["buckets"]]
+    per_bucket, below = {}, 0
+    for le, total in cumulative:
+        per_bucket[le] = total - below
+        below = total
+    return {"batches": count, "writes": after["sum"] - before["sum"],
+            "mean": (after["sum"] - before["sum"]) / count if count else None, "per_bucket": per_bucket}
+
+
 def cursor(payload):
     return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
 
@@ -409,13 +441,25 @@ def main():
             base = f"http://127.0.0.1:{port}"
             wait_ready(base + "/readyz")
             log("gateway scenarios")
+            batches_seen = {"sum": 0.0, "count": 0.0, "buckets": {}}
+            batches_before = None
             for name, scenario in gateway_scenarios(db, key, args.contacts):
                 if args.only and not any(text in name for text in args.only):
                     continue
+                # The creates' group-commit batches, for the batched raw inserts below.
+                is_create = scenario.get("kind") == "create"
+                if is_create:
+                    batches_before = write_batches(base)
                 if "search" in scenario:
                     results.append(run_search(base, scenario["search"], key, args, workdir, gateway.pid, name))
                 else:
                     results.append(measure(name, base, {**scenario, "key": key}, args, workdir, gateway.pid))
+                if is_create:
+                    after = write_batches(base)
+                    batches_seen["sum"] += after["sum"] - batches_before["sum"]
+                    batches_seen["count"] += after["count"] - batches_before["count"]
+                    for le, total in after["buckets"].items():
+                        batches_seen["buckets"][le] = batches_seen["buckets"].get(le, 0) + total - batches_before["buckets"].get(le, 0)
             overall_peak = peak_rss_mib(gateway.pid)
         finally:
             stop(gateway)
@@ -431,8 +475,12 @@ def main():
 
         log("limits")
         bare_get = measure_bare(args, workdir)
-        raw = json.loads(subprocess.run([os.path.join(RELEASE, "bench-sqlite"), "--db", db, "--seconds", str(args.seconds), "--threads", str(args.threads)], capture_output=True, text=True, check=True).stdout)
-        log(f"  raw SQLite: {raw['lookups_per_second']:.0f} look-ups/s, {raw['inserts_per_second']:.0f} inserts/s")
+        batches = batches_between({"sum": 0.0, "count": 0.0, "buckets": {}}, batches_seen)
+        batch = max(1, round(batches["mean"])) if batches["mean"] else 1
+        raw = json.loads(subprocess.run([os.path.join(RELEASE, "bench-sqlite"), "--db", db, "--seconds", str(args.seconds), "--threads", str(args.threads),
+                                         "--batch", str(batch)], capture_output=True, text=True, check=True).stdout)
+        log(f"  raw SQLite: {raw['lookups_per_second']:.0f} look-ups/s, {raw['inserts_per_second']:.0f} inserts/s one at a time, "
+            f"{raw['batched_inserts_per_second']:.0f}/s committed {batch} at a time (the creates' mean batch)")
 
         peer = [] if args.no_peer else run_peer(args, workdir)
     finally:
@@ -455,7 +503,9 @@ def main():
     for result in results:
         name = result["scenario"]
         if "create" in name and "mix" not in name:
-            limit = pg_inserts if pg_inserts is not None else raw["inserts_per_second"]
+            # SQLite's writer commits creates in batches, so its ceiling is raw inserts committed
+            # in batches of the size it formed; PostgreSQL commits each on its own.
+            limit = pg_inserts if pg_inserts is not None else raw["batched_inserts_per_second"]
         else:
             limit = bare_get["requests_per_second"]
         result["vs_limit"] = result["requests_per_second"] / limit if limit else None
@@ -468,6 +518,7 @@ def main():
         "seconds_per_scenario": args.seconds,
         "connections": args.connections,
         "seed": seed,
+        "write_batches": batches,
         "limits": {"bare_actix": bare_get, "bare_actix_again": bare_before, "raw_sqlite": raw, "postgres_inserts_per_second": pg_inserts},
         "peer": peer,
         "scenarios": results,
@@ -481,7 +532,12 @@ def main():
     write_chart(report, chart)
 
     print(f"contacts-gateway benchmark ({args.backend}): {args.contacts} contacts, {args.connections} connections, {args.seconds} s per scenario, {os.cpu_count()} cores")
-    print(f"seeding: {seed['seconds']:.1f} s; limits: bare actix {bare_get['requests_per_second']:.0f} req/s, raw SQLite {raw['lookups_per_second']:.0f} look-ups/s and {raw['inserts_per_second']:.0f} inserts/s")
+    print(f"seeding: {seed['seconds']:.1f} s; limits: bare actix {bare_get['requests_per_second']:.0f} req/s, raw SQLite {raw['lookups_per_second']:.0f} look-ups/s and {raw['inserts_per_second']:.0f} inserts/s "
+          f"({raw['batched_inserts_per_second']:.0f}/s in batches of {raw['batch']})")
+    if batches["batches"]:
+        print("group-commit batches during the creates (writes per batch: batches): "
+              + ", ".join(f"<={le}: {n:.0f}" for le, n in batches["per_bucket"].items() if le != "+Inf" and n)
+              + f"; mean {batches['mean']:.1f}")
     header = f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'/limit':>7} {'/peer':>7}"
     print(header)
     print("-" * len(header))

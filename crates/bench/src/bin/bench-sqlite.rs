@@ -1,6 +1,8 @@
 //! The limit for the store: raw SQLite rates from Rust on the benchmark database, with the
-//! gateway's pragmas — a point look-up of a contact row by id (on every core), and single-row
-//! inserts, each committed on its own (as durable as the gateway's creates).
+//! gateway's pragmas — a point look-up of a contact row by id (on every core), single-row
+//! inserts each committed on its own (as durable as the gateway's creates), and inserts
+//! committed `--batch` at a time, the size of the group-commit batches the gateway's writer
+//! formed under the same load (the harness reads it from the gateway's /metrics).
 
 use std::time::{Duration, Instant};
 
@@ -18,6 +20,26 @@ struct Args {
     seconds: f64,
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Inserts per committed transaction for the batched rate.
+    #[arg(long, default_value_t = 1)]
+    batch: u64,
+}
+
+/// One raw insert, with the same indexes and triggers as the gateway's (they are the table's).
+fn insert_one(
+    conn: &mut SqliteConnection,
+    started: Instant,
+    n: u64,
+    tag: &str,
+) -> QueryResult<usize> {
+    diesel::sql_query(
+        "INSERT INTO contacts (uid, first_name, last_name, name_key, email, email_key, source, created_at, updated_at) \
+         VALUES (?, 'Raw', 'Insert', 'raw insert', ?, ?, 'api', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
+    )
+    .bind::<Text, _>(format!("raw-{tag}{n}-{}", started.elapsed().as_nanos()))
+    .bind::<Text, _>(format!("raw{tag}{n}@raw.example"))
+    .bind::<Text, _>(format!("raw{tag}{n}@raw.example"))
+    .execute(conn)
 }
 
 #[derive(QueryableByName)]
@@ -88,22 +110,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let mut inserts = 0u64;
     while started.elapsed() < window {
-        diesel::sql_query(
-            "INSERT INTO contacts (uid, first_name, last_name, name_key, email, email_key, source, created_at, updated_at) \
-             VALUES (?, 'Raw', 'Insert', 'raw insert', ?, ?, 'api', '2026-01-01T00:00:00.000000Z', '2026-01-01T00:00:00.000000Z')",
-        )
-        .bind::<Text, _>(format!("raw-{inserts}-{}", started.elapsed().as_nanos()))
-        .bind::<Text, _>(format!("raw{inserts}@raw.example"))
-        .bind::<Text, _>(format!("raw{inserts}@raw.example"))
-        .execute(&mut conn)?;
+        insert_one(&mut conn, started, inserts, "")?;
         inserts += 1;
     }
     let insert_seconds = started.elapsed().as_secs_f64();
+
+    let batch = args.batch.max(1);
+    let started = Instant::now();
+    let mut batched = 0u64;
+    while started.elapsed() < window {
+        conn.immediate_transaction(|conn| {
+            for n in batched..batched + batch {
+                insert_one(conn, started, n, "b")?;
+            }
+            QueryResult::Ok(())
+        })?;
+        batched += batch;
+    }
+    let batched_seconds = started.elapsed().as_secs_f64();
     println!(
         "{}",
         serde_json::json!({
             "lookups_per_second": lookups as f64 / args.seconds,
             "inserts_per_second": inserts as f64 / insert_seconds,
+            "batch": batch,
+            "batched_inserts_per_second": batched as f64 / batched_seconds,
             "threads": args.threads,
         })
     );
