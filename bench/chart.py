@@ -1,5 +1,5 @@
 """The picture of one run: each scenario's rate as a share of its ceiling and as a multiple of
-the peer's, on one logarithmic axis, with the targets drawn as lines. Written as SVG beside
+each peer's, on one logarithmic axis, with the targets drawn as lines. Written as SVG beside
 the run's JSON (matplotlib, Debian's python3-matplotlib)."""
 
 import matplotlib
@@ -16,19 +16,21 @@ def write_chart(report, path):
     scenarios = [s for s in report["scenarios"] if s.get("vs_limit") or s.get("vs_peer")]
     names = [s["scenario"] for s in scenarios]
     rows = range(len(scenarios))
-    height = 0.38
+    height = 0.27
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(scenarios) + 1.6))
-    ax.barh([r - height / 2 for r in rows], [s.get("vs_limit") or 0 for s in scenarios], height,
+    ax.barh([r - height for r in rows], [s.get("vs_limit") or 0 for s in scenarios], height,
             label="rate / its ceiling", color="#4c72b0")
-    ax.barh([r + height / 2 for r in rows], [s.get("vs_peer") or 0 for s in scenarios], height,
-            label="rate / the peer's (json-server)", color="#dd8452")
+    ax.barh(list(rows), [s.get("vs_peer") or 0 for s in scenarios], height,
+            label="rate / json-server's", color="#dd8452")
+    ax.barh([r + height for r in rows], [s.get("vs_mockoon") or 0 for s in scenarios], height,
+            label="rate / Mockoon's", color="#55a868")
     ax.axvline(CEILING_TARGET, color="#4c72b0", linestyle="--", linewidth=1)
     ax.axvline(PEER_TARGET, color="#dd8452", linestyle="--", linewidth=1)
     ax.set_xscale("log")
     ax.set_yticks(list(rows))
     ax.set_yticklabels(names, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("ratio (log scale); dashed: targets, 0.5 of the ceiling and 10x the peer")
+    ax.set_xlabel("ratio (log scale); dashed: targets, 0.5 of the ceiling and 10x each peer")
     ax.set_title(f"contacts-gateway ({report['backend']}): {report['contacts']} contacts, "
                  f"{report['connections']} connections, {report['machine']['cpus']} cores", fontsize=10)
     ax.legend(loc="lower right", fontsize=8)

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 
 from chart import write_chart
 
@@ -359,19 +360,85 @@ def run_normal_creates(env, db, key, args, workdir, results):
         stop(gateway)
 
 
-def run_peer(args, workdir):
-    """json-server over the same 10 000 contacts: get by id, list page, create."""
-    if shutil.which("npm") is None:
-        log("npm not found: skipping the peer")
-        return []
-    binary = os.path.join(PEER_DIR, "node_modules", ".bin", "json-server")
+# The peers, pinned: npm packages installed under target/bench-peer.
+PEER_PACKAGES = {"json-server": "json-server@0.17.4", "mockoon-cli": "@mockoon/cli@9.9.0"}
+# The environment-file version Mockoon CLI 9.9 reads without migrating.
+MOCKOON_MIGRATION = 33
+
+
+def peer_binary(name):
+    binary = os.path.join(PEER_DIR, "node_modules", ".bin", name)
     if not os.path.exists(binary):
         os.makedirs(PEER_DIR, exist_ok=True)
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", PEER_DIR, "json-server@0.17.4"], check=True)
-    from_seed = [
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", PEER_DIR, PEER_PACKAGES[name]], check=True)
+    return binary
+
+
+def peer_contacts():
+    return [
         {"id": n + 1, "first_name": "First", "last_name": f"Last{n}", "email": f"user{n}@example{n % 100}.com", "phone": f"1555{n:07}"}
         for n in range(PEER_CONTACTS)
     ]
+
+
+def peer_scenarios(prefix, base, page_query, args, workdir, pid):
+    """Get by id, list page 1 (25) and create against a peer, named `<prefix> ...`."""
+    rng = random.Random(3)
+    return [
+        measure(f"{prefix} get by id", base, {"paths": [f"/contacts/{rng.randint(1, PEER_CONTACTS)}" for _ in range(1000)]}, args, workdir, pid),
+        measure(f"{prefix} list page 1", base, {"paths": [f"/contacts?{page_query}"]}, args, workdir, pid),
+        measure(f"{prefix} create", base, {"kind": "create", "write_path": "/contacts", "template": '{"first_name":"Load","last_name":"Test","email":"%s","note":"%s"}'}, args, workdir, pid),
+    ]
+
+
+def run_peer(args, workdir):
+    """The peers over the same 10 000 contacts (get by id, list page, create): json-server, and
+    Mockoon's CLI serving a data bucket through its CRUD route."""
+    if shutil.which("npm") is None:
+        log("npm not found: skipping the peers")
+        return []
+    return run_json_server(args, workdir) + run_mockoon(args, workdir)
+
+
+def run_mockoon(args, workdir):
+    binary = peer_binary("mockoon-cli")
+    port = free_port()
+    route = str(uuid.uuid4())
+    environment = {
+        "uuid": str(uuid.uuid4()), "lastMigration": MOCKOON_MIGRATION, "name": "peer", "endpointPrefix": "", "latency": 0,
+        "port": port, "hostname": "127.0.0.1", "folders": [],
+        "routes": [{
+            "uuid": route, "type": "crud", "documentation": "", "method": "", "endpoint": "contacts",
+            "responses": [{
+                "uuid": str(uuid.uuid4()), "body": "{}", "latency": 0, "statusCode": 200, "label": "", "headers": [],
+                "bodyType": "DATABUCKET", "filePath": "", "databucketID": "cnts", "sendFileAsBody": False, "rules": [],
+                "rulesOperator": "OR", "disableTemplating": False, "fallbackTo404": False, "default": True,
+                "crudKey": "id", "callbacks": [],
+            }],
+            "responseMode": None, "streamingMode": None, "streamingInterval": 0,
+        }],
+        "rootChildren": [{"type": "route", "uuid": route}],
+        "proxyMode": False, "proxyHost": "", "proxyRemovePrefix": False,
+        "tlsOptions": {"enabled": False, "type": "CERT", "pfxPath": "", "certPath": "", "keyPath": "", "caPath": "", "passphrase": ""},
+        "cors": True, "headers": [{"key": "Content-Type", "value": "application/json"}],
+        "proxyReqHeaders": [{"key": "", "value": ""}], "proxyResHeaders": [{"key": "", "value": ""}],
+        "data": [{"uuid": str(uuid.uuid4()), "id": "cnts", "name": "contacts", "documentation": "", "value": json.dumps(peer_contacts())}],
+        "callbacks": [],
+    }
+    path = os.path.join(workdir, "mockoon.json")
+    with open(path, "w") as f:
+        json.dump(environment, f)
+    process = start([binary, "start", "--data", path, "--disable-log-to-file"], {}, workdir)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/contacts/1")
+        return peer_scenarios("mockoon", f"http://127.0.0.1:{port}", "page=1&limit=25", args, workdir, process.pid)
+    finally:
+        stop(process)
+
+
+def run_json_server(args, workdir):
+    binary = peer_binary("json-server")
+    from_seed = peer_contacts()
     db = os.path.join(workdir, "peer.json")
     with open(db, "w") as f:
         json.dump({"contacts": from_seed}, f)
@@ -379,13 +446,7 @@ def run_peer(args, workdir):
     process = start([binary, "--port", str(port), "--quiet", db], {}, workdir)
     try:
         wait_ready(f"http://127.0.0.1:{port}/contacts/1")
-        base = f"http://127.0.0.1:{port}"
-        rng = random.Random(3)
-        results = [
-            measure("peer get by id", base, {"paths": [f"/contacts/{rng.randint(1, PEER_CONTACTS)}" for _ in range(1000)]}, args, workdir, process.pid),
-            measure("peer list page 1", base, {"paths": ["/contacts?_page=1&_limit=25"]}, args, workdir, process.pid),
-            measure("peer create", base, {"kind": "create", "write_path": "/contacts", "template": '{"first_name":"Load","last_name":"Test","email":"%s","note":"%s"}'}, args, workdir, process.pid),
-        ]
+        results = peer_scenarios("peer", f"http://127.0.0.1:{port}", "_page=1&_limit=25", args, workdir, process.pid)
     finally:
         stop(process)
     return results
@@ -511,6 +572,8 @@ def main():
         result["vs_limit"] = result["requests_per_second"] / limit if limit else None
         match = peers.get(peer_for.get(name, ""))
         result["vs_peer"] = result["requests_per_second"] / match["requests_per_second"] if match and match["requests_per_second"] else None
+        mockoon = peers.get(peer_for.get(name, "").replace("peer ", "mockoon ", 1))
+        result["vs_mockoon"] = result["requests_per_second"] / mockoon["requests_per_second"] if mockoon and mockoon["requests_per_second"] else None
 
     report = {
         "backend": args.backend,
@@ -538,13 +601,13 @@ def main():
         print("group-commit batches during the creates (writes per batch: batches): "
               + ", ".join(f"<={le}: {n:.0f}" for le, n in batches["per_bucket"].items() if le != "+Inf" and n)
               + f"; mean {batches['mean']:.1f}")
-    header = f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'/limit':>7} {'/peer':>7}"
+    header = f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'/limit':>7} {'/peer':>7} {'/mockoon':>8}"
     print(header)
     print("-" * len(header))
     for r in results + peer:
         ratio = lambda v: f"{v:.2f}" if v is not None else "-"
         rss = f"{r['peak_rss_mib']:.0f}" if r.get("peak_rss_mib") is not None else "-"
-        print(f"{r['scenario']:<40} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {rss:>8} {r['errors']:>7} {ratio(r.get('vs_limit')):>7} {ratio(r.get('vs_peer')):>7}")
+        print(f"{r['scenario']:<40} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {rss:>8} {r['errors']:>7} {ratio(r.get('vs_limit')):>7} {ratio(r.get('vs_peer')):>7} {ratio(r.get('vs_mockoon')):>8}")
     print(f"saved {args.out} and {chart}")
 
 
