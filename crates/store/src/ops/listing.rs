@@ -25,6 +25,15 @@ struct IdRow {
     id: i64,
 }
 
+/// An id of a page, with the total of its filter (a window count over the matches).
+#[derive(QueryableByName)]
+struct CountedIdRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
 #[derive(QueryableByName)]
 struct CountRow {
     #[diesel(sql_type = BigInt)]
@@ -117,13 +126,21 @@ pub fn by_offset(
             };
             (state.live, query)
         }
-        Some(filter) => {
-            let total = live_matching("SELECT COUNT(*) AS n", Some(filter))
-                .get_result::<CountRow>(conn)
-                .map_err(db)?
-                .n;
-            (total, offset_query(page, limit))
+        Some(filter) if sql::SEARCH_COUNTED_WITH_ITS_PAGE && searches_text(filter) => {
+            let rows: Vec<CountedIdRow> =
+                offset_query_from("SELECT c.id AS id, COUNT(*) OVER () AS n", page, limit)
+                    .load(conn)
+                    .map_err(db)?;
+            let total = match rows.first() {
+                Some(row) => row.n,
+                // A page past the last match has no row to carry the total.
+                None => count_matching(conn, filter)?,
+            };
+            let ids: Vec<i64> = rows.into_iter().map(|row| row.id).collect();
+            let contacts = memory.load(conn, &ids)?;
+            return Ok((contacts, u64::try_from(total).unwrap_or(0)));
         }
+        Some(filter) => (count_matching(conn, filter)?, offset_query(page, limit)),
     };
     let ids: Vec<IdRow> = ids_query.load(conn).map_err(db)?;
     let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
@@ -135,9 +152,32 @@ fn offset_param(offset: u64) -> i64 {
     i64::try_from(offset).unwrap_or(i64::MAX)
 }
 
+fn count_matching(conn: &mut Conn, filter: &FilterNode) -> Result<i64, CoreError> {
+    live_matching("SELECT COUNT(*) AS n", Some(filter))
+        .get_result::<CountRow>(conn)
+        .map(|row| row.n)
+        .map_err(db)
+}
+
+/// Whether the filter has a substring test (Grow's `search`, whose field is the text; any
+/// `string_contains`): its matches are gathered whole from the trigram
+/// index anyway, so counting them with the page costs one scan instead of two.
+fn searches_text(filter: &FilterNode) -> bool {
+    match filter {
+        FilterNode::All(nodes) | FilterNode::Any(nodes) => nodes.iter().any(searches_text),
+        FilterNode::Test(condition) => {
+            condition.field == FilterField::Text || condition.operator == Operator::StringContains
+        }
+    }
+}
+
 fn offset_query(page: &OffsetPage, limit: i64) -> Query {
+    offset_query_from("SELECT c.id AS id", page, limit)
+}
+
+fn offset_query_from(head: &str, page: &OffsetPage, limit: i64) -> Query {
     order_by(
-        live_matching("SELECT c.id AS id", page.filter.as_ref()),
+        live_matching(head, page.filter.as_ref()),
         page.sort,
         page.order,
     )

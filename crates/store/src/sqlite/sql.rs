@@ -85,3 +85,7 @@ pub const KEYSET_BY_ROW_VALUE: bool = false;
 /// Every committed event's place in the feed is final: one writer commits one transaction at a
 /// time, so ids follow commit order and every event's `tx` is 0 (PostgreSQL's is its sql.rs).
 pub const EVENTS_SETTLED: &str = "1 = 1";
+
+/// A search's count and page stay two statements: FTS5 answers each in process (PostgreSQL
+/// counts with the page, its sql.rs).
+pub const SEARCH_COUNTED_WITH_ITS_PAGE: bool = false;
