@@ -23,8 +23,8 @@ use contacts_core::{
 };
 
 use super::ops::{
-    accounts, bulk, contacts, events, idempotency, import, keys, listing, outbox, reset, webhooks,
-    Conn,
+    accounts, bulk, contacts, events, idempotency, import, keys, listing, outbox, reset, sql,
+    webhooks, Conn,
 };
 use super::Store;
 
@@ -349,7 +349,7 @@ impl Directory for Store {
         loop {
             let (page, more, unsettled) = self.reading(|conn| {
                 let (page, more) = events::list(conn, after, limit)?;
-                let unsettled = match more {
+                let unsettled = match more || !sql::EVENTS_SETTLE_LATER {
                     true => None,
                     false => {
                         let listed_to = page.last().map(|event| event.position).or(after);

@@ -18,6 +18,11 @@ fn run(conn: &mut PgConnection, statement: &str) {
     diesel::sql_query(statement).execute(conn).expect(statement);
 }
 
+fn open(cluster: &postgres::Cluster) -> Store {
+    Store::open_observed(&cluster.url(), PoolOptions::default(), Arc::new(Unobserved))
+        .expect("opens")
+}
+
 /// A transaction of another session that has its id (it wrote something) and is still open.
 fn older_transaction(url: &str) -> PgConnection {
     let mut conn = PgConnection::establish(url).expect("connects");
@@ -31,8 +36,7 @@ fn an_event_shows_once_every_older_transaction_has_ended_and_in_their_order() {
     let Some(cluster) = postgres::Cluster::start() else {
         return;
     };
-    let store = Store::open_observed(&cluster.url(), PoolOptions::default(), Arc::new(Unobserved))
-        .expect("opens");
+    let store = open(&cluster);
     let directory = store.as_directory();
 
     let mut older = older_transaction(&cluster.url());
@@ -68,8 +72,7 @@ fn a_page_waits_for_an_older_transaction_to_end() {
     let Some(cluster) = postgres::Cluster::start() else {
         return;
     };
-    let store = Store::open_observed(&cluster.url(), PoolOptions::default(), Arc::new(Unobserved))
-        .expect("opens");
+    let store = open(&cluster);
     let directory = store.as_directory();
 
     let mut older = older_transaction(&cluster.url());

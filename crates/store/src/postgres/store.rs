@@ -19,7 +19,7 @@ use diesel::Connection;
 use super::ops::{bulk, listing, positions};
 use super::{listen, sql};
 use crate::contact_cache::ContactCache;
-use crate::error::StoreError;
+use crate::error::{db, StoreError};
 use crate::revocations::KeyRevocations;
 use crate::sqlite::pool::PoolOptions;
 use crate::tx::TxError;
@@ -100,31 +100,18 @@ impl Store {
             .map_err(TxError::into_core)
     }
 
-    /// Runs a write in a transaction of its own that tells every node as it commits, and
-    /// tries it again (up to `ATTEMPTS` in all) when it met another node's write: the
-    /// operation's own checks then see what the other committed, and answer for it.
+    /// Runs a write in a transaction of its own that tells every node as it commits (see
+    /// `attempt_write`).
     pub(crate) fn writing<T>(
         &self,
         work: impl Fn(&mut PgConnection) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        let mut conn = self.write_connection()?;
-        let mut attempt = 1;
-        let outcome = loop {
-            let outcome = conn
-                .transaction::<T, TxError, _>(|conn| {
-                    let done = work(conn).map_err(TxError::from_core)?;
-                    // Delivered to the listeners only if this transaction commits.
-                    conn.batch_execute(sql::NOTIFY_CHANGE)?;
-                    Ok(done)
-                })
-                .map_err(TxError::into_core);
-            match outcome {
-                Err(CoreError::Unavailable(Unavailable::Contention)) if attempt < ATTEMPTS => {
-                    attempt += 1;
-                }
-                other => break other,
-            }
-        };
+        let outcome = self.attempt_write(|conn| {
+            let done = work(conn)?;
+            // Delivered to the listeners only if this transaction commits.
+            conn.batch_execute(sql::NOTIFY_CHANGE).map_err(db)?;
+            Ok(done)
+        });
         self.cache.forget_all();
         self.observer.write_batch(1);
         outcome
@@ -135,6 +122,16 @@ impl Store {
     /// nothing, so a webhook sender's or mailer's idle poll does not empty every node's memory
     /// a few times a second.
     pub(crate) fn bookkeeping<T>(
+        &self,
+        work: impl Fn(&mut PgConnection) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        self.attempt_write(work)
+    }
+
+    /// Runs `work` in a transaction of its own, and tries it again (up to `ATTEMPTS` in all)
+    /// when it met another node's write: the operation's own checks then see what the other
+    /// committed, and answer for it.
+    fn attempt_write<T>(
         &self,
         work: impl Fn(&mut PgConnection) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
