@@ -2,9 +2,10 @@
 
 Seeds a fresh database through the store's bulk path, starts the release gateway, and drives
 every scenario with wrk (fixed connections and duration, loopback), reporting requests/s, p50
-and p99 latency and the server's peak RSS. In the same run it measures the limits (a bare actix
-handler, raw SQLite rates) and the peer (json-server over 10 000 contacts), then prints one table
-with each scenario's ratio to the limit and to the peer, and saves it as JSON.
+and p99 latency and the server's peak RSS. In the same run it measures the limits (each read's
+in-process ceiling, a bare actix handler, raw inserts) and the peers (json-server and Mockoon over
+10 000 contacts), then prints one table with each scenario's ratio to its limits and to the
+peers, and saves it as JSON.
 """
 
 import argparse
@@ -257,6 +258,30 @@ def gateway_scenarios(db, key, contacts):
 
 
 
+def is_read(scenario):
+    return scenario.get("kind") not in ("create", "mix")
+
+
+def measure_ceilings(scenarios, env, args, workdir):
+    """Each read scenario's in-process ceiling: its requests answered by the dialects' own
+    handlers over the same database, on every core, without HTTP (bench-ceiling)."""
+    reads = [{"name": name, "paths": ["/contacts/search"], "body": scenario["search"]} if "search" in scenario
+             else {"name": name, "paths": scenario["paths"]}
+             for name, scenario in scenarios if is_read(scenario)]
+    if not reads:
+        return {}
+    listed = os.path.join(workdir, "ceilings.json")
+    with open(listed, "w") as f:
+        json.dump(reads, f)
+    measured = subprocess.run([os.path.join(RELEASE, "bench-ceiling"), "--scenarios", listed, "--seconds", str(args.seconds),
+                               "--threads", str(os.cpu_count()), "--connections", str(args.connections)],
+                              env={**os.environ, **env}, cwd=workdir, capture_output=True, text=True, check=True)
+    ceilings = {c["scenario"]: c for c in json.loads(measured.stdout)}
+    for name, c in ceilings.items():
+        log(f"  {name:<40} {c['requests_per_second']:>10.0f} answers/s in-process  errors {c['errors']}")
+    return ceilings
+
+
 def run_search(base, body, key, args, workdir, pid, name):
     # A fixed-body POST: wrk's own -s script with wrk.method/body is the simplest here.
     script = f"""
@@ -343,9 +368,12 @@ def measure_bare(args, workdir):
         stop(bare)
 
 
-def run_normal_creates(env, db, key, args, workdir, results):
+def run_normal_creates(env, scenarios, key, args, workdir, results):
     """The creates again with synchronous=normal, side by side with the default (full): what
     surviving power loss costs when group commit pays one sync per batch (SQLite only)."""
+    creates = [(name, scenario) for name, scenario in scenarios if scenario.get("kind") == "create"]
+    if not creates:
+        return
     log("creates with synchronous=normal")
     port = free_port()
     gateway = start([os.path.join(RELEASE, "contacts-gateway")],
@@ -353,9 +381,8 @@ def run_normal_creates(env, db, key, args, workdir, results):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base + "/readyz")
-        for name, scenario in gateway_scenarios(db, key, args.contacts):
-            if scenario.get("kind") == "create":
-                results.append(measure(f"{name} (synchronous=normal)", base, {**scenario, "key": key}, args, workdir, gateway.pid))
+        for name, scenario in creates:
+            results.append(measure(f"{name} (synchronous=normal)", base, {**scenario, "key": key}, args, workdir, gateway.pid))
     finally:
         stop(gateway)
 
@@ -491,6 +518,11 @@ def main():
                            cwd=workdir, capture_output=True, text=True, check=True)
             postgres.run("psql", "-q", "-h", "127.0.0.1", "-p", str(postgres.port), "-U", "postgres", "-d", "contacts", "-c", "VACUUM ANALYZE")
             env = {"CONTACTS__DATABASE__URL": postgres.url, "CONTACTS__DATABASE__MAX_CONNECTIONS": str(args.pool), "RUST_LOG": "warn"}
+        scenarios = [(name, scenario) for name, scenario in gateway_scenarios(db, key, args.contacts)
+                     if not args.only or any(text in name for text in args.only)]
+        # Before the gateway starts, over the same rows its reads will see (its creates add more).
+        log("the reads' in-process ceilings")
+        ceilings = measure_ceilings(scenarios, env, args, workdir)
         # The HTTP limit once before the gateway's scenarios and once after: how far apart the
         # two are is this run's own estimate of its noise (bench/compare reads it).
         log("limit before the scenarios")
@@ -504,9 +536,7 @@ def main():
             log("gateway scenarios")
             batches_seen = {"sum": 0.0, "count": 0.0, "buckets": {}}
             batches_before = None
-            for name, scenario in gateway_scenarios(db, key, args.contacts):
-                if args.only and not any(text in name for text in args.only):
-                    continue
+            for name, scenario in scenarios:
                 # The creates' group-commit batches, for the batched raw inserts below.
                 is_create = scenario.get("kind") == "create"
                 if is_create:
@@ -526,7 +556,7 @@ def main():
             stop(gateway)
 
         if args.backend == "sqlite":
-            run_normal_creates(env, db, key, args, workdir, results)
+            run_normal_creates(env, scenarios, key, args, workdir, results)
         pg_inserts = None
         if postgres is not None:
             pg_inserts = postgres.insert_rate(args)
@@ -567,6 +597,17 @@ def main():
             # SQLite's writer commits creates in batches, so its ceiling is raw inserts committed
             # in batches of the size it formed; PostgreSQL commits each on its own.
             limit = pg_inserts if pg_inserts is not None else raw["batched_inserts_per_second"]
+        elif name in ceilings:
+            # A read's own ceiling: the same store work and serialisation in-process. Beside it,
+            # the HTTP ceiling (bare actix) and both together: the rate of cores doing the
+            # work of both, one after the other, for every request.
+            work = ceilings[name]["requests_per_second"]
+            http = bare_get["requests_per_second"]
+            result["ceiling_in_process"] = work
+            result["ceiling_with_http"] = 1 / (1 / work + 1 / http) if work and http else None
+            result["vs_http"] = result["requests_per_second"] / http if http else None
+            result["vs_both"] = result["requests_per_second"] / result["ceiling_with_http"] if result["ceiling_with_http"] else None
+            limit = work
         else:
             limit = bare_get["requests_per_second"]
         result["vs_limit"] = result["requests_per_second"] / limit if limit else None
@@ -582,7 +623,8 @@ def main():
         "connections": args.connections,
         "seed": seed,
         "write_batches": batches,
-        "limits": {"bare_actix": bare_get, "bare_actix_again": bare_before, "raw_sqlite": raw, "postgres_inserts_per_second": pg_inserts},
+        "limits": {"bare_actix": bare_get, "bare_actix_again": bare_before, "raw_sqlite": raw, "postgres_inserts_per_second": pg_inserts,
+                   "in_process": list(ceilings.values())},
         "peer": peer,
         "scenarios": results,
         "gateway_peak_rss_mib": overall_peak,
@@ -601,13 +643,18 @@ def main():
         print("group-commit batches during the creates (writes per batch: batches): "
               + ", ".join(f"<={le}: {n:.0f}" for le, n in batches["per_bucket"].items() if le != "+Inf" and n)
               + f"; mean {batches['mean']:.1f}")
-    header = f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'/limit':>7} {'/peer':>7} {'/mockoon':>8}"
+    print("/limit: over the read's in-process ceiling (creates: raw inserts); /http: over bare actix; "
+          "/both: over the two together")
+    header = (f"{'scenario':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7} {'ceiling':>9} "
+              f"{'/limit':>7} {'/http':>6} {'/both':>6} {'/peer':>7} {'/mockoon':>8}")
     print(header)
     print("-" * len(header))
     for r in results + peer:
         ratio = lambda v: f"{v:.2f}" if v is not None else "-"
         rss = f"{r['peak_rss_mib']:.0f}" if r.get("peak_rss_mib") is not None else "-"
-        print(f"{r['scenario']:<40} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {rss:>8} {r['errors']:>7} {ratio(r.get('vs_limit')):>7} {ratio(r.get('vs_peer')):>7} {ratio(r.get('vs_mockoon')):>8}")
+        ceiling = f"{r['ceiling_in_process']:.0f}" if r.get("ceiling_in_process") else "-"
+        print(f"{r['scenario']:<40} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {rss:>8} {r['errors']:>7} {ceiling:>9} "
+              f"{ratio(r.get('vs_limit')):>7} {ratio(r.get('vs_http')):>6} {ratio(r.get('vs_both')):>6} {ratio(r.get('vs_peer')):>7} {ratio(r.get('vs_mockoon')):>8}")
     print(f"saved {args.out} and {chart}")
 
 

@@ -1,6 +1,8 @@
 //! contacts-bench: the instruments behind `bench/run` — seeding a database through the store's
-//! bulk path, the bare actix handler that bounds what HTTP alone can do here, and the raw SQLite
-//! rates that bound what the store alone can do.
+//! bulk path, the bare actix handler that bounds what HTTP alone can do here, the raw SQLite
+//! rates that bound what the store alone can do, and the in-process ceilings of the reads.
+
+pub mod ceiling;
 
 use std::collections::BTreeMap;
 

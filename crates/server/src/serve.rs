@@ -16,7 +16,7 @@ use crate::metrics::Metrics;
 
 /// Reads the positions of Grow's default list order on a thread of its own, while the server
 /// starts answering: the first deep page/limit requests would otherwise wait for that walk.
-fn warm_list_positions(store: &Store) {
+pub fn warm_list_positions(store: &Store) {
     let store = store.clone();
     let warming = std::thread::Builder::new()
         .name("warm-positions".into())
