@@ -207,10 +207,12 @@ pub fn after(
 /// contact is never older than the page's snapshot: every write forgets them all before it is
 /// answered. Pages share the remembered contacts (`Arc`) rather than copy them.
 ///
-/// Only a list's first page remembers what it loads (`keep`): first pages are what clients
-/// poll, while a sync walks the deeper pages once, and remembering each of those churned the
-/// memory for nothing (Pylon's walk of random cursors, 100 contacts a page: 2 400–2 600
-/// against 2 860–3 390 pages/s when they remember nothing).
+/// A list's first page remembers what it loads (`keep`): first pages are what clients poll.
+/// A deeper page remembers a contact only on its second load (`remember_if_loaded_before`):
+/// a sync walks the deeper pages once, and remembering each of those churned the memory for
+/// nothing (Pylon's walk of random cursors, 100 contacts a page: 2 400–2 600 against
+/// 2 860–3 390 pages/s when they remember nothing), while a deep page read again and again
+/// loaded the same rows each time.
 pub struct Remembered<'a> {
     pub cache: &'a ContactCache,
     pub seen: Epoch,
@@ -239,6 +241,9 @@ impl Remembered<'_> {
                     if let Some(contact) = loaded.remove(id).map(Arc::new) {
                         if self.keep {
                             self.cache.remember(Arc::clone(&contact), self.seen);
+                        } else {
+                            self.cache
+                                .remember_if_loaded_before(Arc::clone(&contact), self.seen);
                         }
                         *slot = Some(contact);
                     }
