@@ -151,15 +151,21 @@ fn push_email_test(query: Query, condition: &Condition) -> Query {
                 .bind::<Text, _>(first.clone())
                 .bind::<Text, _>(first.clone()),
             Operator::StringContains => {
-                let (primary, pattern) = match sql::email_match("p", &first) {
+                let (primary, patterns) = match sql::email_match("p", &first) {
                     // The trigram index, restricted to the email column.
                     Some(indexed) => indexed,
-                    None => sql::contains_ignoring_case("p.email_key", &first),
+                    None => {
+                        let (test, pattern) = sql::contains_ignoring_case("p.email_key", &first);
+                        (test, vec![pattern])
+                    }
                 };
                 let (other, other_pattern) = sql::contains_ignoring_case("e.email_key", &first);
-                query
-                    .sql(format!("{primary} {SECONDARY} {other})"))
-                    .bind::<Text, _>(pattern)
+                patterns
+                    .into_iter()
+                    .fold(
+                        query.sql(format!("{primary} {SECONDARY} {other})")),
+                        |query, pattern| query.bind::<Text, _>(pattern),
+                    )
                     .bind::<Text, _>(other_pattern)
             }
             // In: any of the values.

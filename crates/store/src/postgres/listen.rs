@@ -4,7 +4,8 @@
 //!
 //! Notifications sent while the listener is not connected are lost, so after every (re)connect
 //! it forgets everything; and as a backstop it looks every `BACKSTOP` at the database's next
-//! transaction id, which moves with every write of any node.
+//! transaction id, which moves with every write of any node. The same connection learns, now
+//! and then, which trigrams most contacts share (trigrams.rs).
 
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -13,7 +14,7 @@ use diesel::pg::PgConnection;
 use diesel::sql_types::BigInt;
 use diesel::{Connection, QueryableByName, RunQueryDsl};
 
-use super::sql;
+use super::{sql, trigrams};
 use crate::contact_cache::ContactCache;
 use crate::revocations::KeyRevocations;
 
@@ -43,6 +44,7 @@ pub fn watch(
                 conn: None,
                 last_xid: None,
                 last_backstop: Instant::now(),
+                last_learned: Instant::now(),
             };
             loop {
                 std::thread::sleep(LOOK_EVERY);
@@ -67,6 +69,7 @@ struct Listener {
     conn: Option<PgConnection>,
     last_xid: Option<i64>,
     last_backstop: Instant,
+    last_learned: Instant,
 }
 
 impl Listener {
@@ -104,6 +107,13 @@ impl Listener {
                 .get_result::<Count>(conn)?
                 .n;
             revocations.set(u64::try_from(revoked).unwrap_or(0));
+        }
+        if self.last_learned.elapsed() >= trigrams::LEARN_EVERY || fresh {
+            self.last_learned = Instant::now();
+            // Without them searches still answer, only slower: not a reason to reconnect.
+            if let Err(err) = trigrams::learn(conn) {
+                log::warn!("cannot read the search statistics ({err}); searches ask their index for every trigram");
+            }
         }
         if fresh {
             log::info!("listening for other nodes' writes");

@@ -8,6 +8,7 @@ pub mod listen;
 pub mod ops;
 pub mod sql;
 pub mod store;
+pub mod trigrams;
 
 pub use store::Store;
 

@@ -1,6 +1,7 @@
 //! SQL that only PostgreSQL speaks, under the same names as SQLite's (src/sqlite/sql.rs), so
 //! the portable operations (src/ops) read the same on both.
 
+use super::trigrams::{self, Searched};
 use crate::statement::like_pattern;
 
 /// A bound JSON array of ids as a one-column set of `bigint`. `[1,2]` becomes the array literal
@@ -20,28 +21,41 @@ pub const WANTED_IDS: &str = "unnest(CAST(translate(?, '[]', '{}') AS bigint[]))
 /// `contact_search_text(…)` (migrations/postgres/…_search_and_counts), which joins the first
 /// and last name with a space, so a full name ("Jane Doe") is a substring of it too. The index
 /// serves any term of three or more characters; a shorter one is `None`, for a plain contains
-/// per column. The condition and the values to bind.
+/// per column. Where the term has a trigram most rows hold, the index is asked for its rarest
+/// part and each row found is checked against the whole (trigrams.rs). The condition and the
+/// values to bind.
 pub fn text_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     let words: Vec<&str> = term.split_whitespace().collect();
+    let whole = words.join(" ").to_lowercase();
+    let text =
+        format!("contact_search_text({row}.first_name, {row}.last_name, {row}.email, {row}.phone)");
+    (term.chars().count() >= 3).then(|| indexed_contains(&text, whole, Searched::Everything))
+}
+
+/// `text_match` restricted to the (lowercased) email, through its own trigram index.
+pub fn email_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     (term.chars().count() >= 3).then(|| {
-        (
-            format!(
-                "contact_search_text({row}.first_name, {row}.last_name, {row}.email, {row}.phone) \
-                 LIKE ? ESCAPE '\\'"
-            ),
-            vec![like_pattern(&words.join(" ").to_lowercase())],
+        indexed_contains(
+            &format!("{row}.email_key"),
+            term.to_lowercase(),
+            Searched::Email,
         )
     })
 }
 
-/// `text_match` restricted to the (lowercased) email, through its own trigram index.
-pub fn email_match(row: &str, term: &str) -> Option<(String, String)> {
-    (term.chars().count() >= 3).then(|| {
-        (
-            format!("{row}.email_key LIKE ? ESCAPE '\\'"),
-            like_pattern(&term.to_lowercase()),
-        )
-    })
+/// `column LIKE '%term%'` through its trigram index, which is asked only for the rarest part of
+/// the term when it has a frequent trigram.
+fn indexed_contains(column: &str, term: String, searched: Searched) -> (String, Vec<String>) {
+    match trigrams::narrowed(&term, searched) {
+        Some(part) => (
+            format!("({column} LIKE ? ESCAPE '\\' AND strpos({column}, ?) > 0)"),
+            vec![like_pattern(&part), term],
+        ),
+        None => (
+            format!("{column} LIKE ? ESCAPE '\\'"),
+            vec![like_pattern(&term)],
+        ),
+    }
 }
 
 /// A substring test that ignores case: PostgreSQL's ILIKE.

@@ -179,6 +179,12 @@ impl Store {
         conn
     }
 
+    /// Learns now which trigrams most contacts share, as the listener does every minute: after
+    /// a bulk load and its ANALYZE, searches need not wait for it.
+    pub fn learn_search_statistics(&self) -> Result<(), CoreError> {
+        super::trigrams::learn(&mut *self.conn()?).map_err(db)
+    }
+
     /// The database answers.
     pub(crate) fn ready(&self) -> Result<(), CoreError> {
         self.conn()?

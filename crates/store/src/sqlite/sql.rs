@@ -51,11 +51,11 @@ pub fn text_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
 }
 
 /// `text_match` restricted to the (primary) email column.
-pub fn email_match(row: &str, term: &str) -> Option<(String, String)> {
+pub fn email_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     phrase(term).map(|phrase| {
         (
             format!("{row}.id IN (SELECT rowid FROM contact_search WHERE contact_search MATCH ?)"),
-            format!("email : {phrase}"),
+            vec![format!("email : {phrase}")],
         )
     })
 }

@@ -1,0 +1,2 @@
+DROP STATISTICS contacts_email_trigrams;
+DROP STATISTICS contacts_search_trigrams;
