@@ -127,7 +127,7 @@ pub fn sqlite_to_postgres(
         ));
     }
     // One snapshot of the source, one transaction on the target.
-    from.transaction::<_, crate::tx::TxError, _>(|from| {
+    let report = from.transaction::<_, crate::tx::TxError, _>(|from| {
         to.transaction::<_, crate::tx::TxError, _>(|to| {
             let copy = |name: &'static str, copied: Result<usize, CoreError>| {
                 copied.map(|rows| (name, rows))
@@ -183,5 +183,12 @@ pub fn sqlite_to_postgres(
             Ok(CopyReport { tables })
         })
     })
-    .map_err(crate::tx::TxError::into_core)
+    .map_err(crate::tx::TxError::into_core)?;
+    // What PostgreSQL advises after a bulk load: statistics now, for the planner and for the
+    // search's frequent trigrams (postgres/trigrams.rs), rather than when autovacuum gets to
+    // it. The copy has landed by then, so a failure here only costs speed until autovacuum.
+    if let Err(err) = diesel::sql_query("ANALYZE").execute(to) {
+        log::warn!("the copy landed, but ANALYZE failed ({err}); autovacuum will gather the statistics later");
+    }
+    Ok(report)
 }
