@@ -154,6 +154,14 @@ impl Directory for Store {
             seen: self.cache.epoch(),
             keep: page.offset == 0,
         };
+        if page.offset == 0 && page.filter.is_none() {
+            let remembered = self.reading_one_statement(|conn| {
+                listing::first_offset_page_from_memory(conn, page, &memory)
+            })?;
+            if let Some(found) = remembered {
+                return Ok(found);
+            }
+        }
         self.reading(|conn| listing::by_offset(conn, page, &self.positions, &memory))
     }
 
@@ -163,6 +171,14 @@ impl Directory for Store {
             seen: self.cache.epoch(),
             keep: page.after.is_none(),
         };
+        if page.after.is_none() {
+            let remembered = self.reading_one_statement(|conn| {
+                listing::first_page_from_memory(conn, page, &memory)
+            })?;
+            if let Some(found) = remembered {
+                return Ok(found);
+            }
+        }
         self.reading(|conn| listing::after(conn, page, &memory))
     }
 
