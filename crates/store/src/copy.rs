@@ -126,71 +126,78 @@ pub fn sqlite_to_postgres(
             "the PostgreSQL database already holds a directory; copy into an empty one",
         ));
     }
-    // One snapshot of the source, one transaction on the target.
-    let report = from
-        .transaction::<_, crate::tx::TxError, _>(|from| {
-            to.transaction::<_, crate::tx::TxError, _>(|to| {
-                let copy = |name: &'static str, copied: Result<usize, CoreError>| {
-                    copied.map(|rows| (name, rows))
-                };
-                let first = |copied: Result<usize, CoreError>| {
-                    copied.map_err(crate::tx::TxError::from_core)
-                };
-                let accounts = first(AccountRow::copy(from, to))?;
-                let account_external_ids = first(AccountExternalIdRow::copy(from, to))?;
-                // PostgreSQL-specific: the live counter's trigger updates one row per contact
-                // written, and a million updates of one row in one transaction each walk the
-                // versions before them. Off while the contacts are copied (this transaction
-                // holds the table alone), then the counter is set once.
-                diesel::sql_query("ALTER TABLE contacts DISABLE TRIGGER USER").execute(to)?;
-                let contacts = first(ContactRow::copy(from, to))?;
-                diesel::sql_query(
-                    "UPDATE contact_counts SET version = version + 1, \
-                 live = (SELECT count(*) FROM contacts WHERE deleted_at IS NULL)",
-                )
-                .execute(to)?;
-                diesel::sql_query("ALTER TABLE contacts ENABLE TRIGGER USER").execute(to)?;
-                let tables = vec![
-                    Ok(("accounts", accounts)),
-                    Ok(("account_external_ids", account_external_ids)),
-                    Ok(("contacts", contacts)),
-                    copy("contact_emails", ContactEmailRow::copy(from, to)),
-                    copy("contact_phones", ContactPhoneRow::copy(from, to)),
-                    copy("contact_external_ids", ContactExternalIdRow::copy(from, to)),
-                    copy("contact_attributes", ContactAttributeRow::copy(from, to)),
-                    copy("api_keys", ApiKeyRow::copy(from, to)),
-                    copy("outbox", OutboxRow::copy(from, to)),
-                    copy("import_runs", ImportRunRow::copy(from, to)),
-                    copy("events", EventRow::copy(from, to)),
-                    copy("webhook_endpoints", WebhookEndpointRow::copy(from, to)),
-                ]
-                .into_iter()
-                .collect::<Result<Vec<_>, CoreError>>()
-                .map_err(crate::tx::TxError::from_core)?;
-                for table in [
-                    "accounts",
-                    "contacts",
-                    "api_keys",
-                    "outbox",
-                    "import_runs",
-                    "events",
-                ] {
-                    // PostgreSQL-specific: move the identity past the copied ids.
-                    diesel::sql_query(format!(
-                        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                     coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
-                    ))
-                    .execute(to)?;
-                }
-                Ok(CopyReport { tables })
-            })
-        })
-        .map_err(crate::tx::TxError::into_core)?;
+    let report = copy_in_one_transaction(from, to)?;
     // What PostgreSQL advises after a bulk load: statistics now, for the planner and for the
     // search's frequent trigrams (postgres/trigrams.rs), rather than when autovacuum gets to
     // it. The copy has landed by then, so a failure here only costs speed until autovacuum.
     if let Err(err) = diesel::sql_query("ANALYZE").execute(to) {
-        log::warn!("the copy landed, but ANALYZE failed ({err}); autovacuum will gather the statistics later");
+        log::warn!(
+            "the copy landed, but ANALYZE failed ({err}); autovacuum will gather the statistics later"
+        );
     }
     Ok(report)
+}
+
+/// Every table, from one snapshot of the source in one transaction on the target.
+fn copy_in_one_transaction(
+    from: &mut SqliteConnection,
+    to: &mut PgConnection,
+) -> Result<CopyReport, CoreError> {
+    from.transaction::<_, crate::tx::TxError, _>(|from| {
+        to.transaction::<_, crate::tx::TxError, _>(|to| {
+            let copy = |name: &'static str, copied: Result<usize, CoreError>| {
+                copied.map(|rows| (name, rows))
+            };
+            let first =
+                |copied: Result<usize, CoreError>| copied.map_err(crate::tx::TxError::from_core);
+            let accounts = first(AccountRow::copy(from, to))?;
+            let account_external_ids = first(AccountExternalIdRow::copy(from, to))?;
+            // PostgreSQL-specific: the live counter's trigger updates one row per contact
+            // written, and a million updates of one row in one transaction each walk the
+            // versions before them. Off while the contacts are copied (this transaction
+            // holds the table alone), then the counter is set once.
+            diesel::sql_query("ALTER TABLE contacts DISABLE TRIGGER USER").execute(to)?;
+            let contacts = first(ContactRow::copy(from, to))?;
+            diesel::sql_query(
+                "UPDATE contact_counts SET version = version + 1, \
+                 live = (SELECT count(*) FROM contacts WHERE deleted_at IS NULL)",
+            )
+            .execute(to)?;
+            diesel::sql_query("ALTER TABLE contacts ENABLE TRIGGER USER").execute(to)?;
+            let tables = vec![
+                Ok(("accounts", accounts)),
+                Ok(("account_external_ids", account_external_ids)),
+                Ok(("contacts", contacts)),
+                copy("contact_emails", ContactEmailRow::copy(from, to)),
+                copy("contact_phones", ContactPhoneRow::copy(from, to)),
+                copy("contact_external_ids", ContactExternalIdRow::copy(from, to)),
+                copy("contact_attributes", ContactAttributeRow::copy(from, to)),
+                copy("api_keys", ApiKeyRow::copy(from, to)),
+                copy("outbox", OutboxRow::copy(from, to)),
+                copy("import_runs", ImportRunRow::copy(from, to)),
+                copy("events", EventRow::copy(from, to)),
+                copy("webhook_endpoints", WebhookEndpointRow::copy(from, to)),
+            ]
+            .into_iter()
+            .collect::<Result<Vec<_>, CoreError>>()
+            .map_err(crate::tx::TxError::from_core)?;
+            for table in [
+                "accounts",
+                "contacts",
+                "api_keys",
+                "outbox",
+                "import_runs",
+                "events",
+            ] {
+                // PostgreSQL-specific: move the identity past the copied ids.
+                diesel::sql_query(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+                ))
+                .execute(to)?;
+            }
+            Ok(CopyReport { tables })
+        })
+    })
+    .map_err(crate::tx::TxError::into_core)
 }
