@@ -222,13 +222,18 @@ pub fn after(
     page: &KeysetPage,
     memory: &Remembered<'_>,
 ) -> Result<Vec<Arc<Contact>>, CoreError> {
+    let ids = keyset_ids(conn, page)?;
+    memory.load(conn, &ids)
+}
+
+/// The ids of a keyset page, in its order.
+fn keyset_ids(conn: &mut Conn, page: &KeysetPage) -> Result<Vec<i64>, CoreError> {
     let query = match attribute_walk(page) {
         Some(query) => query,
         None => keyset_query(page)?,
     };
     let ids: Vec<IdRow> = query.load(conn).map_err(db)?;
-    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-    memory.load(conn, &ids)
+    Ok(ids.into_iter().map(|row| row.id).collect())
 }
 
 /// A first page (`after` with no position) in its one ids statement, when every contact on
@@ -245,12 +250,7 @@ pub fn first_page_from_memory(
     if page.after.is_some() {
         return Ok(None);
     }
-    let query = match attribute_walk(page) {
-        Some(query) => query,
-        None => keyset_query(page)?,
-    };
-    let ids: Vec<IdRow> = query.load(conn).map_err(db)?;
-    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    let ids = keyset_ids(conn, page)?;
     Ok(memory.all_remembered(&ids))
 }
 
