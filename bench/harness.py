@@ -231,6 +231,8 @@ def gateway_scenarios(db, key, contacts):
     grow_deep_page = max(1, deep // 25)
     workshop_deep = cursor({"sort": "name", "order": "asc", "value": name_key, "id": deep_id, "limit": 50})
     pylon_cursors = [cursor({"sort": "id", "order": "asc", "value": i, "id": i}) for i in ids[:500]]
+    # As many terms as the store keeps no memory of: each search runs its SQL (round 12).
+    search_terms = rng.sample(range(1000, 10000), 5000)
     email_search = json.dumps({"filter": {"field": "email", "operator": "string_contains", "value": "user4242"}, "limit": 100})
     field_search = json.dumps({"filter": {"field": "department", "operator": "equals", "value": "Legal"}, "limit": 100})
     grow_create = '{"first_name":"Load","last_name":"Test","email":"%s","clientid":1,"position":"%s"}'
@@ -243,6 +245,7 @@ def gateway_scenarios(db, key, contacts):
         ("grow list page 1 (limit 25, total)", {"paths": ["/api/contacts?limit=25&page=1"]}),
         (f"grow list page {grow_deep_page} (deep)", {"paths": [f"/api/contacts?limit=25&page={grow_deep_page}"]}),
         ("grow search", {"paths": ["/api/contacts?search=user4242&limit=25"]}),
+        ("grow search (5 000 terms)", {"paths": [f"/api/contacts?search=user{t}&limit=25" for t in search_terms]}),
         ("pylon list walk (random cursors)", {"paths": [f"/contacts?limit=100&cursor={c}" for c in pylon_cursors]}),
         ("pylon search email string_contains", {"search": email_search}),
         ("pylon search custom field equals", {"search": field_search}),

@@ -44,6 +44,17 @@ fn two_nodes_over_one_postgres_serve_each_others_writes() {
     let mut delays = Vec::new();
     for n in 0..20 {
         let (writer, reader) = (nodes[n % 2], nodes[(n + 1) % 2]);
+        // A page the reader answered before the write, and so may answer from memory.
+        let page_lists = |email: &str| {
+            let page = reader.request("GET", "/v1/contacts?limit=100", Some(&key), None);
+            assert_eq!(page.status, 200, "{}", page.body);
+            page.body["data"]
+                .as_array()
+                .is_some_and(|data| data.iter().any(|contact| contact["email"] == json!(email)))
+        };
+        let email = format!("n{n}@nodes.example");
+        assert!(!page_lists(&email));
+        assert!(!page_lists(&email));
         let created = writer.request(
             "POST",
             "/v1/contacts",
@@ -56,6 +67,9 @@ fn two_nodes_over_one_postgres_serve_each_others_writes() {
             reader.request("GET", &path, Some(&key), None).status == 200
         })
         .expect("the other node serves the write");
+        delays.push(seen);
+        let seen = within(Duration::from_secs(2), || page_lists(&email))
+            .expect("the other node's page shows the write");
         delays.push(seen);
         // Cached on the reader, then changed on the writer: the reader forgets in time.
         let uid = reader.request("GET", &path, Some(&key), None).body["id"]

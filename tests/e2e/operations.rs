@@ -44,6 +44,11 @@ fn metrics_count_known_requests_by_route_template_without_contact_data() {
             .status,
         404
     );
+    // The same first page again, answered from memory once the first read remembered it.
+    for _ in 0..3 {
+        let again = server.request("GET", "/v1/contacts", Some(&key), None);
+        assert_eq!(again.body, listed.body);
+    }
 
     let text = metrics_text(&server.base);
     for line in [
@@ -54,6 +59,7 @@ fn metrics_count_known_requests_by_route_template_without_contact_data() {
         "contacts_gateway_write_batch_size_count",
         "contacts_gateway_contact_cache_hits_total",
         "contacts_gateway_contact_cache_misses_total",
+        "contacts_gateway_page_memory_misses_total",
         "contacts_gateway_rate_limited_total 0",
         "contacts_gateway_build_info{version=\"",
     ] {
@@ -65,6 +71,15 @@ fn metrics_count_known_requests_by_route_template_without_contact_data() {
         .and_then(|value| value.parse().ok())
         .expect("hits");
     assert!(hits >= 1, "a repeated get is answered from memory: {text}");
+    let page_hits: u64 = text
+        .lines()
+        .find_map(|line| line.strip_prefix("contacts_gateway_page_memory_hits_total "))
+        .and_then(|value| value.parse().ok())
+        .expect("page hits");
+    assert!(
+        page_hits >= 1,
+        "a repeated page is answered from memory: {text}"
+    );
     for private in [uid.as_str(), "metric.person", "m-1", key.as_str()] {
         assert!(!text.contains(private), "{private} is not a label");
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::query::{Order, SortKey};
 
 /// The last row's value of the sort key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SortValue {
     Int(i64),

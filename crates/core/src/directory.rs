@@ -73,6 +73,18 @@ pub trait Directory: Send + Sync + 'static {
     ) -> Result<(Vec<Arc<Contact>>, u64), CoreError>;
     /// Up to `page.limit` contacts after the page's position.
     fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Arc<Contact>>, CoreError>;
+    /// `list_contacts_by_offset`'s answer if the store holds the page and every contact on it
+    /// in memory, and no write has changed them since; never touches the database, so it may be
+    /// called on an async worker thread.
+    fn remembered_page_by_offset(&self, page: &OffsetPage) -> Option<(Vec<Arc<Contact>>, u64)> {
+        let _ = page;
+        None
+    }
+    /// `list_contacts_after`'s answer, as `remembered_page_by_offset`.
+    fn remembered_page_after(&self, page: &KeysetPage) -> Option<Vec<Arc<Contact>>> {
+        let _ = page;
+        None
+    }
 
     // --- accounts
     /// Creates the account and, when given, its owner contact, in one transaction.

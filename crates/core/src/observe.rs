@@ -12,6 +12,11 @@ pub trait StoreObserver: Send + Sync + std::fmt::Debug {
     fn contact_cache(&self, hit: bool) {
         let _ = hit;
     }
+
+    /// A page asked the store's memory of pages: answered from memory (`hit`) or not.
+    fn page_memory(&self, hit: bool) {
+        let _ = hit;
+    }
 }
 
 /// Watches nothing.

@@ -10,7 +10,7 @@ use crate::cursor::SortValue;
 pub const MAX_SEARCH_TERM_CHARS: usize = 255;
 
 /// A field a filter can test.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilterField {
     /// The contact's uid.
     Uid,
@@ -30,7 +30,7 @@ pub enum FilterField {
     Attribute(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {
     Equals,
     NotEquals,
@@ -46,7 +46,7 @@ pub enum Operator {
     DoesNotContain,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Condition {
     pub field: FilterField,
     pub operator: Operator,
@@ -55,7 +55,7 @@ pub struct Condition {
     pub values: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilterNode {
     All(Vec<FilterNode>),
     Any(Vec<FilterNode>),
@@ -137,7 +137,7 @@ impl Order {
 }
 
 /// A page by offset, with the total count of matches (Grow).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OffsetPage {
     pub filter: Option<FilterNode>,
     pub sort: SortKey,
@@ -147,7 +147,7 @@ pub struct OffsetPage {
 }
 
 /// A page after a position (Pylon, Workshop): rows strictly after `after` in (sort, id) order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct KeysetPage {
     pub filter: Option<FilterNode>,
     pub sort: SortKey,

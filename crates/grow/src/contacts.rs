@@ -122,9 +122,7 @@ async fn list_contacts(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, Gro
         limit,
         offset: listing::offset(page_number, limit),
     };
-    let (contacts, total) = ctx
-        .run(move |directory| directory.list_contacts_by_offset(&page))
-        .await?;
+    let (contacts, total) = ctx.page_by_offset(page).await?;
     let data = contacts
         .iter()
         .map(|contact| views::contact(contact))

@@ -9,7 +9,9 @@ use std::any::Any;
 
 use contacts_core::events::with_origin;
 use contacts_core::idempotency::{with_idempotent_write, IdempotentWrite};
-use contacts_core::{Caller, Contact, ContactKey, CoreError, Directory, Gateway};
+use contacts_core::{
+    Caller, Contact, ContactKey, CoreError, Directory, Gateway, KeysetPage, OffsetPage,
+};
 
 use crate::answer::Rendered;
 use crate::error::ApiError;
@@ -121,6 +123,32 @@ impl Ctx {
             return Ok(contact);
         }
         self.run(move |directory| directory.get_contact_to_remember(&key))
+            .await
+    }
+
+    /// A keyset page: from the store's memory when it holds the page and its contacts, else
+    /// read on the blocking pool.
+    pub async fn page_after(&self, page: KeysetPage) -> Result<Vec<Arc<Contact>>, ApiError> {
+        if let Some(found) = self.gateway.directory_ref().remembered_page_after(&page) {
+            return Ok(found);
+        }
+        self.run(move |directory| directory.list_contacts_after(&page))
+            .await
+    }
+
+    /// A page by offset and its total, as `page_after`.
+    pub async fn page_by_offset(
+        &self,
+        page: OffsetPage,
+    ) -> Result<(Vec<Arc<Contact>>, u64), ApiError> {
+        if let Some(found) = self
+            .gateway
+            .directory_ref()
+            .remembered_page_by_offset(&page)
+        {
+            return Ok(found);
+        }
+        self.run(move |directory| directory.list_contacts_by_offset(&page))
             .await
     }
 

@@ -36,9 +36,7 @@ async fn page(
         limit: limit + 1,
         after: after.map(|id| (SortValue::Int(id), id)),
     };
-    let mut contacts = ctx
-        .run(move |directory| directory.list_contacts_after(&query))
-        .await?;
+    let mut contacts = ctx.page_after(query).await?;
     let has_next = contacts.len() > limit as usize;
     contacts.truncate(limit as usize);
     let cursor = has_next

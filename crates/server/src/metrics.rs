@@ -1,6 +1,6 @@
 //! The gateway's metrics in Prometheus' text format, by the `prometheus` crate: request
 //! durations by dialect, route template, method and status; the store's group-commit batches
-//! and contact-cache look-ups; rate-limit refusals; live contacts; the build.
+//! and contact-cache and page-memory look-ups; rate-limit refusals; live contacts; the build.
 //!
 //! Labels never carry contact data: routes are templates (`/v1/contacts/{id}`), never paths.
 
@@ -25,6 +25,8 @@ pub struct Metrics {
     batches: Histogram,
     cache_hits: IntCounter,
     cache_misses: IntCounter,
+    page_hits: IntCounter,
+    page_misses: IntCounter,
     rate_limited: IntCounter,
     contacts: IntGauge,
 }
@@ -55,6 +57,14 @@ impl Metrics {
             "contacts_gateway_contact_cache_misses_total",
             "Look-ups by id that had to read the database.",
         )?;
+        let page_hits = IntCounter::new(
+            "contacts_gateway_page_memory_hits_total",
+            "Contact list pages answered from the store's memory of pages and contacts.",
+        )?;
+        let page_misses = IntCounter::new(
+            "contacts_gateway_page_memory_misses_total",
+            "Contact list pages that had to read the database.",
+        )?;
         let rate_limited = IntCounter::new(
             "contacts_gateway_rate_limited_total",
             "Requests refused with 429 by a rate limit.",
@@ -75,6 +85,8 @@ impl Metrics {
         registry.register(Box::new(batches.clone()))?;
         registry.register(Box::new(cache_hits.clone()))?;
         registry.register(Box::new(cache_misses.clone()))?;
+        registry.register(Box::new(page_hits.clone()))?;
+        registry.register(Box::new(page_misses.clone()))?;
         registry.register(Box::new(rate_limited.clone()))?;
         registry.register(Box::new(contacts.clone()))?;
         registry.register(Box::new(build))?;
@@ -84,6 +96,8 @@ impl Metrics {
             batches,
             cache_hits,
             cache_misses,
+            page_hits,
+            page_misses,
             rate_limited,
             contacts,
         })
@@ -127,6 +141,14 @@ impl StoreObserver for Metrics {
             self.cache_misses.inc();
         }
     }
+
+    fn page_memory(&self, hit: bool) {
+        if hit {
+            self.page_hits.inc();
+        } else {
+            self.page_misses.inc();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +163,9 @@ mod tests {
         metrics.contact_cache(true);
         metrics.contact_cache(false);
         metrics.contact_cache(false);
+        metrics.page_memory(true);
+        metrics.page_memory(true);
+        metrics.page_memory(false);
         metrics.rate_limited();
         let text = metrics.render(Some(42));
         for line in [
@@ -149,6 +174,8 @@ mod tests {
             "contacts_gateway_write_batch_size_sum 3",
             "contacts_gateway_contact_cache_hits_total 1",
             "contacts_gateway_contact_cache_misses_total 2",
+            "contacts_gateway_page_memory_hits_total 2",
+            "contacts_gateway_page_memory_misses_total 1",
             "contacts_gateway_rate_limited_total 1",
             "contacts_gateway_contacts 42",
             "contacts_gateway_build_info{version=\"0.1.0\"} 1",

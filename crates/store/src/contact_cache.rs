@@ -1,5 +1,6 @@
 //! The contacts this process read lately, kept in memory so that a repeated get by id answers
-//! without SQLite; forgotten whole on every write this process or another one commits.
+//! without the database, and the pages it answered (page_memory.rs); forgotten whole on every
+//! write this process or another one commits.
 //!
 //! Correctness rests on two rules. Every write forgets everything (a write can change contacts
 //! beyond the one it names: an account's new name shows in each of its contacts). A read may
@@ -11,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use contacts_core::{AttributeValue, Contact, ContactKey};
+
+use crate::page_memory::{PageKey, Pages, RememberedPage};
 
 /// Contacts per generation. Two generations are kept, so at most twice this many live here.
 const PER_GENERATION: usize = 8192;
@@ -50,6 +53,8 @@ struct State {
     /// Ids that deep pages loaded once and did not remember, in two generations as above:
     /// the second load of one within them remembers it. Ids only, so no write makes them stale.
     loaded_once: [HashSet<i64>; 2],
+    /// Which contacts the pages answered since the last write held (page_memory.rs).
+    pages: Pages,
 }
 
 #[derive(Default)]
@@ -147,13 +152,31 @@ impl ContactCache {
 
     /// The contact, if it is remembered. Never touches the database.
     pub fn find(&self, key: &ContactKey) -> Option<Arc<Contact>> {
+        self.state().find(key)
+    }
+
+    /// A page answered since the last write, with every contact on it, in order, and its
+    /// total, if all of them are remembered. Never touches the database.
+    pub fn find_page(&self, key: &PageKey) -> Option<(Vec<Arc<Contact>>, u64)> {
         let mut state = self.state();
-        if let Some(found) = state.current.find(key) {
-            return Some(Arc::clone(found));
+        let page = state.pages.find(key)?;
+        let contacts = page
+            .ids
+            .iter()
+            .map(|id| state.find(&ContactKey::Id(*id)))
+            .collect::<Option<Vec<_>>>()?;
+        Some((contacts, page.total))
+    }
+
+    /// Remembers which contacts a page read in a transaction that began after `seen` held,
+    /// unless something was forgotten since. The contacts themselves are remembered (or not)
+    /// by the rules above, so a page is answered from memory only once they are too.
+    pub fn remember_page(&self, key: PageKey, contacts: &[Arc<Contact>], total: u64, seen: Epoch) {
+        let mut state = self.state();
+        if state.epoch == seen.0 && !state.blind {
+            let ids = contacts.iter().map(|contact| contact.id).collect();
+            state.pages.insert(key, RememberedPage { ids, total });
         }
-        let found = Arc::clone(state.previous.find(key)?);
-        state.remember_in_current(Arc::clone(&found));
-        Some(found)
     }
 
     /// To be taken before the read transaction whose result will be remembered.
@@ -213,10 +236,20 @@ impl ContactCache {
 }
 
 impl State {
+    fn find(&mut self, key: &ContactKey) -> Option<Arc<Contact>> {
+        if let Some(found) = self.current.find(key) {
+            return Some(Arc::clone(found));
+        }
+        let found = Arc::clone(self.previous.find(key)?);
+        self.remember_in_current(Arc::clone(&found));
+        Some(found)
+    }
+
     fn forget_all(&mut self) {
         self.epoch += 1;
         self.current = Generation::default();
         self.previous = Generation::default();
+        self.pages = Pages::default();
     }
 
     fn remember_in_current(&mut self, contact: Arc<Contact>) {
@@ -290,6 +323,46 @@ mod tests {
         assert!(cache.find(&ContactKey::Id(1)).is_none());
         cache.remember(contact(1), cache.epoch());
         assert!(cache.find(&ContactKey::Id(1)).is_some());
+    }
+
+    #[test]
+    fn a_page_answers_only_with_all_its_contacts_and_never_from_a_read_begun_before_a_write() {
+        use contacts_core::{KeysetPage, Order, SortKey};
+
+        let cache = ContactCache::default();
+        let key = PageKey::After(KeysetPage {
+            filter: None,
+            sort: SortKey::Id,
+            order: Order::Asc,
+            limit: 10,
+            after: None,
+        });
+        let page = [contact(1), contact(2)];
+        for contact in &page {
+            cache.remember(Arc::clone(contact), cache.epoch());
+        }
+        let seen = cache.epoch();
+        cache.forget_all();
+        for contact in &page {
+            cache.remember(Arc::clone(contact), cache.epoch());
+        }
+        cache.remember_page(key.clone(), &page, 0, seen);
+        assert!(cache.find_page(&key).is_none());
+
+        cache.remember_page(key.clone(), &page, 7, cache.epoch());
+        let (found, total) = cache.find_page(&key).expect("remembered");
+        assert_eq!((found, total), (page.to_vec(), 7));
+
+        // A page with a contact the memory does not hold is not answered.
+        cache.remember_page(key.clone(), &[contact(1), contact(3)], 0, cache.epoch());
+        assert!(cache.find_page(&key).is_none());
+
+        cache.remember_page(key.clone(), &page, 0, cache.epoch());
+        cache.forget_all();
+        assert!(cache.find_page(&key).is_none());
+        cache.set_blind(true);
+        cache.remember_page(key.clone(), &page, 0, cache.epoch());
+        assert!(cache.find_page(&key).is_none());
     }
 
     #[test]

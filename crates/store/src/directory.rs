@@ -27,6 +27,7 @@ use super::ops::{
     webhooks, Conn,
 };
 use super::Store;
+use crate::page_memory::PageKey;
 
 impl Store {
     /// A write made by this thread's origin (a dialect, an import): the engine may run it on
@@ -149,37 +150,67 @@ impl Directory for Store {
         &self,
         page: &OffsetPage,
     ) -> Result<(Vec<Arc<Contact>>, u64), CoreError> {
+        if let Some(found) = self.cache.find_page(&PageKey::Offset(page.clone())) {
+            return Ok(found);
+        }
+        let seen = self.cache.epoch();
         let memory = listing::Remembered {
             cache: &self.cache,
-            seen: self.cache.epoch(),
+            seen,
             keep: page.offset == 0,
         };
+        let mut found = None;
         if page.offset == 0 && page.filter.is_none() {
-            let remembered = self.reading_one_statement(|conn| {
+            found = self.reading_one_statement(|conn| {
                 listing::first_offset_page_from_memory(conn, page, &memory)
             })?;
-            if let Some(found) = remembered {
-                return Ok(found);
-            }
         }
-        self.reading(|conn| listing::by_offset(conn, page, &self.positions, &memory))
+        let (contacts, total) = match found {
+            Some(found) => found,
+            None => {
+                self.reading(|conn| listing::by_offset(conn, page, &self.positions, &memory))?
+            }
+        };
+        let key = PageKey::Offset(page.clone());
+        self.cache.remember_page(key, &contacts, total, seen);
+        Ok((contacts, total))
     }
 
     fn list_contacts_after(&self, page: &KeysetPage) -> Result<Vec<Arc<Contact>>, CoreError> {
+        if let Some((found, _)) = self.cache.find_page(&PageKey::After(page.clone())) {
+            return Ok(found);
+        }
+        let seen = self.cache.epoch();
         let memory = listing::Remembered {
             cache: &self.cache,
-            seen: self.cache.epoch(),
+            seen,
             keep: page.after.is_none(),
         };
+        let mut found = None;
         if page.after.is_none() {
-            let remembered = self.reading_one_statement(|conn| {
+            found = self.reading_one_statement(|conn| {
                 listing::first_page_from_memory(conn, page, &memory)
             })?;
-            if let Some(found) = remembered {
-                return Ok(found);
-            }
         }
-        self.reading(|conn| listing::after(conn, page, &memory))
+        let contacts = match found {
+            Some(found) => found,
+            None => self.reading(|conn| listing::after(conn, page, &memory))?,
+        };
+        self.cache
+            .remember_page(PageKey::After(page.clone()), &contacts, 0, seen);
+        Ok(contacts)
+    }
+
+    fn remembered_page_by_offset(&self, page: &OffsetPage) -> Option<(Vec<Arc<Contact>>, u64)> {
+        let found = self.cache.find_page(&PageKey::Offset(page.clone()));
+        self.observer.page_memory(found.is_some());
+        found
+    }
+
+    fn remembered_page_after(&self, page: &KeysetPage) -> Option<Vec<Arc<Contact>>> {
+        let found = self.cache.find_page(&PageKey::After(page.clone()));
+        self.observer.page_memory(found.is_some());
+        found.map(|(contacts, _)| contacts)
     }
 
     fn create_account(

@@ -13,6 +13,7 @@
 mod contact_cache;
 mod copy;
 mod error;
+mod page_memory;
 pub mod postgres;
 mod revocations;
 pub mod schema;

@@ -129,9 +129,7 @@ pub async fn list(ctx: Ctx, req: HttpRequest) -> HttpResponse {
         let (sort, order, limit) = (page.sort, page.order, page.limit);
         let mut query = page;
         query.limit = limit + 1;
-        let mut contacts = ctx
-            .run(move |directory| directory.list_contacts_after(&query))
-            .await?;
+        let mut contacts = ctx.page_after(query).await?;
         let has_more = contacts.len() > limit as usize;
         contacts.truncate(limit as usize);
         let base = views::base(&req);
