@@ -126,8 +126,8 @@ struct Counts {
     body_bytes: usize,
 }
 
-/// One thread's share: `in_flight` loops over the scenario's requests, each starting at its own
-/// place in the list, until the deadline.
+/// One thread's share: `in_flight` loops, each answering requests picked at random from the
+/// scenario's, until the deadline.
 async fn answer_until(
     gateway: Gateway,
     settings: &Settings,
@@ -140,10 +140,9 @@ async fn answer_until(
     let app = &app;
     let loops = (0..in_flight).map(|lane| async move {
         let mut counts = Counts::default();
-        let mut n = (first + lane) * 7919;
+        let mut picks = Picks::seeded(first + lane);
         while Instant::now() < deadline {
-            let path = &scenario.paths[n % scenario.paths.len()];
-            n += 1;
+            let path = &scenario.paths[picks.below(scenario.paths.len())];
             counts.requests += 1;
             match answer(app, path, scenario.body.as_deref()).await {
                 Some(body) => counts.body_bytes = counts.body_bytes.max(body.len()),
@@ -160,6 +159,29 @@ async fn answer_until(
             errors: total.errors + lane.errors,
             body_bytes: total.body_bytes.max(lane.body_bytes),
         })
+}
+
+/// Paths picked at random, as wrk's script picks them (`math.random`), so that the store's
+/// memories see the spread of requests the gateway sees. Loops taking the paths in turn
+/// brought a loop to the pages the loop ahead of it had just read, which the page memory then
+/// answered: the walk's ceiling read twice what its random cursors cost. An xorshift
+/// generator: a measurement's spread, not a secret.
+struct Picks(u64);
+
+impl Picks {
+    fn seeded(lane: usize) -> Picks {
+        // Odd constants spread nearby lanes apart; never zero, which xorshift cannot leave.
+        Picks((lane as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    /// A number below `bound` (which is not 0).
+    fn below(&mut self, bound: usize) -> usize {
+        let Picks(state) = self;
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        (*state % bound as u64) as usize
+    }
 }
 
 /// One answer's body, or nothing when it was not a 200 with a whole body.
@@ -236,6 +258,25 @@ mod tests {
 
         // Not a 200: no body to count.
         assert!(answer(&app, "/api/contacts/999", None).await.is_none());
+    }
+
+    #[test]
+    fn picks_spread_over_every_path_and_differ_between_loops() {
+        let mut first = super::Picks::seeded(0);
+        let mut second = super::Picks::seeded(1);
+        let mut seen = [0_u32; 10];
+        let (mut from_first, mut from_second) = (Vec::new(), Vec::new());
+        for _ in 0..10_000 {
+            let pick = first.below(10);
+            seen[pick] += 1;
+            from_first.push(pick);
+            from_second.push(second.below(10));
+        }
+        assert!(
+            seen.iter().all(|count| (800..1200).contains(count)),
+            "{seen:?}"
+        );
+        assert_ne!(from_first[..20], from_second[..20]);
     }
 
     #[test]
