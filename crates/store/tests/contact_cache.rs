@@ -317,3 +317,76 @@ fn a_page_partly_remembered_shows_each_contact_with_its_own_lists() {
     assert_eq!(page, expected);
     assert_eq!(page[2].phones, ["+155500030", "+155500031"]);
 }
+
+/// A loaded contact's account carries its own external ids, in their order, and an account
+/// without any carries none (the summaries come joined to their external ids in one statement).
+#[test]
+fn a_page_shows_each_contacts_account_with_exactly_its_external_ids() {
+    use contacts_core::{KeysetPage, Order, SortKey};
+
+    let database = TestDatabase::new();
+    let store = database.open();
+    let directory = store.as_directory();
+    let with_ids = NewAccount {
+        name: "Analytical Engines".into(),
+        external_ids: vec![
+            ExternalId {
+                external_id: "crm-2".into(),
+                label: "crm".into(),
+            },
+            ExternalId {
+                external_id: "erp-1".into(),
+                label: "erp".into(),
+            },
+        ],
+        ..NewAccount::default()
+    };
+    let without = NewAccount {
+        name: "Difference Engines".into(),
+        ..NewAccount::default()
+    };
+    for (account, first_name) in [(with_ids, "Ada"), (without, "Charles")] {
+        let (account, _) = directory.create_account(account, None).expect("account");
+        let contact = NewContact {
+            account: Some(AccountKey::Id(account.id)),
+            ..NewContact::named(first_name, "Engine")
+        };
+        directory.create_contact(contact).expect("contact");
+    }
+    let page = directory
+        .list_contacts_after(&KeysetPage {
+            filter: None,
+            sort: SortKey::FirstName,
+            order: Order::Asc,
+            limit: 10,
+            after: None,
+        })
+        .expect("page");
+    let accounts: Vec<(String, String, Vec<String>)> = page
+        .iter()
+        .map(|contact| {
+            let account = contact.account.as_ref().expect("an account");
+            let external = account
+                .external_ids
+                .iter()
+                .map(|id| format!("{}:{}", id.label, id.external_id))
+                .collect();
+            (contact.first_name.clone(), account.name.clone(), external)
+        })
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            (
+                "Ada".to_owned(),
+                "Analytical Engines".to_owned(),
+                vec!["crm:crm-2".to_owned(), "erp:erp-1".to_owned()]
+            ),
+            (
+                "Charles".to_owned(),
+                "Difference Engines".to_owned(),
+                vec![]
+            )
+        ]
+    );
+}

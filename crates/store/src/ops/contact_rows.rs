@@ -377,16 +377,26 @@ pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreE
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+/// An account with one of its external ids, or with none (`external_id` null).
 #[derive(QueryableByName)]
-#[diesel(table_name = crate::schema::accounts)]
 struct AccountRow {
+    #[diesel(sql_type = BigInt)]
     id: i64,
+    #[diesel(sql_type = Text)]
     uid: String,
+    #[diesel(sql_type = Text)]
     name: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
     owner_contact_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    external_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    label: Option<String>,
 }
 
-/// Account summaries by id, each with its owner contact's id.
+/// Account summaries by id, each with its owner contact's id: one statement, the accounts
+/// joined to their external ids (a round trip fewer on PostgreSQL for every page that loads
+/// contacts of accounts).
 pub fn load_account_summaries(
     conn: &mut Conn,
     ids: &[i64],
@@ -395,25 +405,31 @@ pub fn load_account_summaries(
         return Ok(HashMap::new());
     }
     let rows: Vec<AccountRow> = Statement::new(format!(
-        "SELECT id, uid, name, owner_contact_id FROM accounts WHERE id IN {}",
+        "SELECT a.id AS id, a.uid AS uid, a.name AS name, a.owner_contact_id AS owner_contact_id, \
+         x.external_id AS external_id, x.label AS label \
+         FROM accounts a LEFT JOIN account_external_ids x ON x.account_id = a.id \
+         WHERE a.id IN {} ORDER BY a.id, x.position",
         sql::ID_SET
     ))
     .bind_ids(ids)
     .load(conn)
     .map_err(db)?;
-    let mut external = super::accounts::external_ids_of(conn, ids)?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
+    let mut summaries: HashMap<i64, (AccountSummary, Option<i64>)> = HashMap::new();
+    for row in rows {
+        let (summary, _) = summaries.entry(row.id).or_insert_with(|| {
             let summary = AccountSummary {
                 id: row.id,
                 uid: row.uid,
                 name: row.name,
-                external_ids: external.remove(&row.id).unwrap_or_default(),
+                external_ids: Vec::new(),
             };
-            (row.id, (summary, row.owner_contact_id))
-        })
-        .collect())
+            (summary, row.owner_contact_id)
+        });
+        if let (Some(external_id), Some(label)) = (row.external_id, row.label) {
+            summary.external_ids.push(ExternalId { external_id, label });
+        }
+    }
+    Ok(summaries)
 }
 
 #[cfg(test)]
