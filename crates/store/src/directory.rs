@@ -159,18 +159,8 @@ impl Directory for Store {
             seen,
             keep: page.offset == 0,
         };
-        let mut found = None;
-        if page.offset == 0 && page.filter.is_none() {
-            found = self.reading_one_statement(|conn| {
-                listing::first_offset_page_from_memory(conn, page, &memory)
-            })?;
-        }
-        let (contacts, total) = match found {
-            Some(found) => found,
-            None => {
-                self.reading(|conn| listing::by_offset(conn, page, &self.positions, &memory))?
-            }
-        };
+        let (contacts, total) =
+            self.reading(|conn| listing::by_offset(conn, page, &self.positions, &memory))?;
         let key = PageKey::Offset(page.clone());
         self.cache.remember_page(key, &contacts, total, seen);
         Ok((contacts, total))
@@ -186,16 +176,7 @@ impl Directory for Store {
             seen,
             keep: page.after.is_none(),
         };
-        let mut found = None;
-        if page.after.is_none() {
-            found = self.reading_one_statement(|conn| {
-                listing::first_page_from_memory(conn, page, &memory)
-            })?;
-        }
-        let contacts = match found {
-            Some(found) => found,
-            None => self.reading(|conn| listing::after(conn, page, &memory))?,
-        };
+        let contacts = self.reading(|conn| listing::after(conn, page, &memory))?;
         self.cache
             .remember_page(PageKey::After(page.clone()), &contacts, 0, seen);
         Ok(contacts)

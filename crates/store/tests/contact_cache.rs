@@ -232,8 +232,8 @@ fn pages_take_remembered_contacts_and_never_show_one_older_than_a_write() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    // A page of another size is not remembered itself, but its contact is: answered in one
-    // statement, which carries the total too.
+    // A page of another size is not remembered itself, but its contact is: the page is read,
+    // with its total, and takes the contact from memory.
     let smaller = OffsetPage {
         limit: 24,
         ..by_offset.clone()

@@ -151,34 +151,6 @@ pub fn by_offset(
     Ok((contacts, u64::try_from(total).unwrap_or(0)))
 }
 
-/// A first page of the unfiltered list in one statement, its total carried on each row, when
-/// every contact on it is remembered: what clients polling a list read most. Run outside a
-/// transaction, the statement is its own snapshot (see `first_page_from_memory`). `None` when
-/// a contact must be loaded or the list is empty; the caller then reads the page whole.
-pub fn first_offset_page_from_memory(
-    conn: &mut Conn,
-    page: &OffsetPage,
-    memory: &Remembered<'_>,
-) -> Result<Option<CountedPage>, CoreError> {
-    if page.offset != 0 || page.filter.is_some() {
-        return Ok(None);
-    }
-    let rows: Vec<CountedIdRow> = offset_query_from(
-        "SELECT c.id AS id, (SELECT live FROM contact_counts WHERE id = 1) AS n",
-        page,
-        i64::from(page.limit),
-    )
-    .load(conn)
-    .map_err(db)?;
-    let Some(total) = rows.first().map(|row| u64::try_from(row.n).unwrap_or(0)) else {
-        return Ok(None);
-    };
-    let ids: Vec<i64> = rows.into_iter().map(|row| row.id).collect();
-    Ok(memory
-        .all_remembered(&ids)
-        .map(|contacts| (contacts, total)))
-}
-
 fn offset_param(offset: u64) -> i64 {
     i64::try_from(offset).unwrap_or(i64::MAX)
 }
@@ -236,24 +208,6 @@ fn keyset_ids(conn: &mut Conn, page: &KeysetPage) -> Result<Vec<i64>, CoreError>
     Ok(ids.into_iter().map(|row| row.id).collect())
 }
 
-/// A first page (`after` with no position) in its one ids statement, when every contact on
-/// it is remembered. Outside a transaction the statement is its own snapshot, and a remembered
-/// contact is never older than a snapshot that began after the epoch `memory` was taken at,
-/// just as inside one; on PostgreSQL this saves `BEGIN` and `COMMIT`, two of the page's three
-/// round trips. `None` when a contact must be loaded: the caller then reads the page in a
-/// snapshot, the ids again with the contacts.
-pub fn first_page_from_memory(
-    conn: &mut Conn,
-    page: &KeysetPage,
-    memory: &Remembered<'_>,
-) -> Result<Option<Vec<Arc<Contact>>>, CoreError> {
-    if page.after.is_some() {
-        return Ok(None);
-    }
-    let ids = keyset_ids(conn, page)?;
-    Ok(memory.all_remembered(&ids))
-}
-
 /// The contacts the store remembers, and the epoch taken before this read's transaction
 /// began (contact_cache.rs). A page takes its contacts from memory where it can and loads only
 /// the rest: a page whose contacts are all remembered costs its id query alone, where loading
@@ -274,13 +228,6 @@ pub struct Remembered<'a> {
 }
 
 impl Remembered<'_> {
-    /// Every one of these contacts, in order, if all are remembered.
-    fn all_remembered(&self, ids: &[i64]) -> Option<Vec<Arc<Contact>>> {
-        ids.iter()
-            .map(|id| self.cache.find(&ContactKey::Id(*id)))
-            .collect()
-    }
-
     fn load(&self, conn: &mut Conn, ids: &[i64]) -> Result<Vec<Arc<Contact>>, CoreError> {
         let mut found: Vec<Option<Arc<Contact>>> = ids
             .iter()

@@ -100,15 +100,6 @@ impl Store {
             .map_err(TxError::into_core)
     }
 
-    /// Runs a read of one statement outside a transaction: a statement is its own snapshot,
-    /// and `BEGIN` and `COMMIT` would be two more round trips.
-    pub(crate) fn reading_one_statement<T>(
-        &self,
-        work: impl FnOnce(&mut PgConnection) -> Result<T, CoreError>,
-    ) -> Result<T, CoreError> {
-        work(&mut *self.conn()?)
-    }
-
     /// Runs a write in a transaction of its own that tells every node as it commits (see
     /// `attempt_write`).
     pub(crate) fn writing<T>(

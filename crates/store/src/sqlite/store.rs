@@ -90,15 +90,6 @@ impl Store {
         tx::snapshot(&mut *self.conn()?, work)
     }
 
-    /// Runs a read of one statement: in a snapshot like any read, which on SQLite costs no
-    /// round trip (PostgreSQL runs it outside a transaction instead).
-    pub(crate) fn reading_one_statement<T>(
-        &self,
-        work: impl FnOnce(&mut diesel::sqlite::SqliteConnection) -> Result<T, CoreError>,
-    ) -> Result<T, CoreError> {
-        self.reading(work)
-    }
-
     /// Runs a write on the writer thread, answering once its batch has committed, and after
     /// the contact cache has forgotten what the write may have changed.
     pub(crate) fn writing<T: Send + 'static>(
