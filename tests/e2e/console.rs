@@ -62,6 +62,12 @@ impl Browser {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body)
+            .unwrap_or_else(|refused| panic!("{method} {path}: {refused}"))
+    }
+
+    /// A WebDriver command's value, or the driver's refusal.
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Value> {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let request = ureq::request(method, &url);
         let reply = match body {
@@ -69,10 +75,9 @@ impl Browser {
             None => request.call(),
         };
         match reply {
-            Ok(response) => response.into_json::<Value>().expect("json")["value"].clone(),
+            Ok(response) => Ok(response.into_json::<Value>().expect("json")["value"].clone()),
             Err(ureq::Error::Status(_, response)) => {
-                let value: Value = response.into_json().unwrap_or(Value::Null);
-                panic!("{method} {path}: {value}")
+                Err(response.into_json().unwrap_or(Value::Null))
             }
             Err(err) => panic!("{method} {path}: {err}"),
         }
@@ -104,13 +109,29 @@ impl Browser {
         }
     }
 
+    /// Types into the element, waiting until it takes keys: on a busy machine an element can
+    /// exist before the page has laid it out ("element not interactable").
     fn type_into(&self, css: &str, text: &str) {
-        let element = self.find(css);
-        self.call(
-            "POST",
-            &format!("/element/{element}/value"),
-            Some(json!({ "text": text })),
-        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let element = self.find(css);
+            let typed = self.try_call(
+                "POST",
+                &format!("/element/{element}/value"),
+                Some(json!({ "text": text })),
+            );
+            match typed {
+                Ok(_) => return,
+                Err(refused) if refused["error"] == "element not interactable" => {
+                    assert!(
+                        Instant::now() < deadline,
+                        "{css} never took keys: {refused}"
+                    );
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(refused) => panic!("typing into {css}: {refused}"),
+            }
+        }
     }
 
     fn click(&self, css: &str) {
