@@ -21,8 +21,8 @@ pub const WANTED_IDS: &str = "unnest(CAST(translate(?, '[]', '{}') AS bigint[]))
 /// `contact_search_text(…)` (migrations/postgres/…_search_and_counts), which joins the first
 /// and last name with a space, so a full name ("Jane Doe") is a substring of it too. The index
 /// serves any term of three or more characters; a shorter one is `None`, for a plain contains
-/// per column. Where the term has a trigram most rows hold, the index is asked for its rarest
-/// part and each row found is checked against the whole (trigrams.rs). The condition and the
+/// per column. Where the term has a trigram most rows hold, the index is asked for its rare
+/// parts and each row found is checked against the whole (trigrams.rs). The condition and the
 /// values to bind.
 pub fn text_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     let words: Vec<&str> = term.split_whitespace().collect();
@@ -43,19 +43,24 @@ pub fn email_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     })
 }
 
-/// `column LIKE '%term%'` through its trigram index, which is asked only for the rarest part of
+/// `column LIKE '%term%'` through its trigram index, which is asked only for the rare parts of
 /// the term when it has a frequent trigram.
 fn indexed_contains(column: &str, term: String, searched: Searched) -> (String, Vec<String>) {
-    match trigrams::narrowed(&term, searched) {
-        Some(part) => (
-            format!("({column} LIKE ? ESCAPE '\\' AND strpos({column}, ?) > 0)"),
-            vec![like_pattern(&part), term],
-        ),
-        None => (
+    let parts = trigrams::narrowed(&term, searched);
+    if parts.is_empty() {
+        return (
             format!("{column} LIKE ? ESCAPE '\\'"),
             vec![like_pattern(&term)],
-        ),
+        );
     }
+    let mut test = String::from("(");
+    for _ in &parts {
+        test.push_str(&format!("{column} LIKE ? ESCAPE '\\' AND "));
+    }
+    test.push_str(&format!("strpos({column}, ?) > 0)"));
+    let mut values: Vec<String> = parts.iter().map(|part| like_pattern(part)).collect();
+    values.push(term);
+    (test, values)
 }
 
 /// A substring test that ignores case: PostgreSQL's ILIKE.

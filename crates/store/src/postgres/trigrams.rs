@@ -5,8 +5,11 @@
 //! of the index and narrows nothing: at 1 000 000 contacts `user4242` spends 5.9 ms in the
 //! index on `use` and `ser` (every contact's email has them), where `r4242` alone finds the
 //! same 112 rows in 0.45 ms. So where the term has a frequent trigram, the index is asked for
-//! the longest part of the term made of rare ones, and each row it finds is checked against the
-//! whole term (`strpos`, which no index serves, so PostgreSQL does not hand it to the index).
+//! every part of the term made of rare ones, each a `LIKE` of its own that the one index scan
+//! answers together, and each row it finds is checked against the whole term (`strpos`, which
+//! no index serves, so PostgreSQL does not hand it to the index). Every part, not only the
+//! longest: `user5554` has `r55` and `554`, and `r55` alone finds 11 111 rows where both find
+//! the 111 (Grow's search, warm: 6.8 against 1.2 ms).
 //!
 //! Which trigrams are frequent comes from PostgreSQL's own statistics: each searched
 //! expression's trigram array has extended statistics (migrations/postgres/…_search_trigrams)
@@ -99,17 +102,22 @@ pub fn learn(conn: &mut PgConnection) -> Result<(), diesel::result::Error> {
     Ok(())
 }
 
-/// The part of `term` (lowercased, as the index holds it) to ask the index for, when it is
-/// narrower than the whole term; `None` to ask for the whole.
-pub fn narrowed(term: &str, searched: Searched) -> Option<String> {
-    let learned = LEARNED.read().ok()?;
-    rarest_part(term, learned.of(searched))
+/// The parts of `term` (lowercased, as the index holds it) to ask the index for, when they
+/// are narrower than the whole term; none to ask for the whole.
+pub fn narrowed(term: &str, searched: Searched) -> Vec<String> {
+    match LEARNED.read() {
+        Ok(learned) => rare_parts(term, learned.of(searched)),
+        Err(_) => Vec::new(),
+    }
 }
 
-/// The longest run of `term` whose trigrams are all rare words' trigrams, when `term` has a
-/// frequent one. pg_trgm builds trigrams from letters and digits only, so a run never spans
-/// another character.
-fn rarest_part(term: &str, frequent: &HashSet<String>) -> Option<String> {
+/// The most parts one search asks for: the longest of them, as each is one more `LIKE`.
+const MOST_PARTS: usize = 8;
+
+/// The runs of `term` whose trigrams are all rare, when `term` has a frequent trigram (longest
+/// first, at most `MOST_PARTS`). pg_trgm builds trigrams from letters and digits only, so a
+/// run never spans another character.
+fn rare_parts(term: &str, frequent: &HashSet<String>) -> Vec<String> {
     let chars: Vec<char> = term.chars().collect();
     let windows: Vec<Option<bool>> = chars
         .windows(3)
@@ -121,33 +129,32 @@ fn rarest_part(term: &str, frequent: &HashSet<String>) -> Option<String> {
         })
         .collect();
     if !windows.contains(&Some(false)) {
-        return None;
+        return Vec::new();
     }
-    let (mut best, mut run_start) = (None::<(usize, usize)>, None);
+    // Runs of rare windows, as (start, end) window indexes.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut run_start = None;
     for (index, window) in windows.iter().enumerate() {
         match (window, run_start) {
             (Some(true), None) => run_start = Some(index),
             (Some(true), Some(_)) => {}
             (_, Some(start)) => {
                 run_start = None;
-                best = longer(best, (start, index));
+                runs.push((start, index));
             }
             (_, None) => {}
         }
     }
     if let Some(start) = run_start {
-        best = longer(best, (start, windows.len()));
+        runs.push((start, windows.len()));
     }
+    // Longest first; a stable sort keeps equals in the term's order.
+    runs.sort_by_key(|(start, end)| std::cmp::Reverse(end - start));
+    runs.truncate(MOST_PARTS);
     // Windows start..end span the characters start..end + 2.
-    best.map(|(start, end)| chars[start..end + 2].iter().collect())
-}
-
-/// The longer of two runs of windows (the first of equals).
-fn longer(best: Option<(usize, usize)>, run: (usize, usize)) -> Option<(usize, usize)> {
-    match best {
-        Some((start, end)) if end - start >= run.1 - run.0 => Some((start, end)),
-        _ => Some(run),
-    }
+    runs.into_iter()
+        .map(|(start, end)| chars[start..end + 2].iter().collect())
+        .collect()
 }
 
 #[cfg(test)]
@@ -159,25 +166,40 @@ mod tests {
     }
 
     #[test]
-    fn frequent_trigrams_are_left_out_of_the_index_part() {
+    fn frequent_trigrams_are_left_out_of_the_index_parts() {
         let common = frequent(&[
-            "use", "ser", "er4", "exa", "xam", "amp", "mpl", "ple", "com",
+            "use", "ser", "er4", "er5", "555", "exa", "xam", "amp", "mpl", "ple", "com",
         ]);
-        assert_eq!(rarest_part("user4242", &common).as_deref(), Some("r4242"));
-        // The longest rare run wins; a run stops at a character pg_trgm does not index.
+        assert_eq!(rare_parts("user4242", &common), ["r4242"]);
+        // Every rare run is a part, longest first: `r55` alone would find a hundred times
+        // the rows both find.
+        assert_eq!(rare_parts("user5554", &common), ["r55", "554"]);
+        // A run stops at a character pg_trgm does not index.
         assert_eq!(
-            rarest_part("user4242@example7.com", &common).as_deref(),
-            Some("r4242")
+            rare_parts("user4242@example7.com", &common),
+            ["r4242", "le7"]
         );
-        assert_eq!(rarest_part("jo.smith", &common), None);
+        assert!(rare_parts("jo.smith", &common).is_empty());
+    }
+
+    #[test]
+    fn a_long_term_asks_for_its_longest_parts_only() {
+        let common = frequent(&["aaa"]);
+        let term = (0..20)
+            .map(|n| format!("b{n:02}"))
+            .collect::<Vec<_>>()
+            .join("aaa");
+        let parts = rare_parts(&term, &common);
+        assert_eq!(parts.len(), MOST_PARTS);
+        assert!(parts.iter().all(|part| term.contains(part.as_str())));
     }
 
     #[test]
     fn a_term_with_no_frequent_trigram_or_only_frequent_ones_is_asked_whole() {
         let common = frequent(&["use", "ser"]);
-        assert_eq!(rarest_part("ada lovelace", &common), None);
-        assert_eq!(rarest_part("user", &common), None);
-        assert_eq!(rarest_part("ser", &common), None);
-        assert_eq!(rarest_part("", &common), None);
+        assert!(rare_parts("ada lovelace", &common).is_empty());
+        assert!(rare_parts("user", &common).is_empty());
+        assert!(rare_parts("ser", &common).is_empty());
+        assert!(rare_parts("", &common).is_empty());
     }
 }
