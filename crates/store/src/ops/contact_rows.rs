@@ -29,7 +29,7 @@ macro_rules! contact_columns {
         }
 
         /// `c.id, c.uid, …`: the columns of `ContactRow`, in its fields' order.
-        fn contact_select_list() -> String {
+        pub(crate) fn contact_select_list() -> String {
             [$(concat!("c.", stringify!($field)),)*].join(", ")
         }
     };
@@ -175,7 +175,8 @@ impl Children {
 }
 
 /// The SQL types of `ContactRow`'s columns, in its fields' order (as its `Selectable` says).
-type ContactRowSql = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ContactRow, super::Db>>;
+pub(crate) type ContactRowSql =
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<ContactRow, super::Db>>;
 
 /// The statements that load contacts, for one id (`= ?`) or a set of ids bound as one JSON
 /// array; each is prepared once per connection. The ids are bound once per table.
@@ -328,11 +329,38 @@ pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreE
         let wanted: HashSet<i64> = ids.iter().copied().collect();
         rows.retain(|row| wanted.contains(&row.id));
     }
-    let mut children = Children::gather(load_children(conn, &pick)?);
+    let mut by_id: HashMap<i64, Contact> = assemble(conn, &pick, rows)?
+        .into_iter()
+        .map(|contact| (contact.id, contact))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Full contacts from rows a statement of the caller's selected (`contact_select_list`), in
+/// the rows' order: their child rows and accounts are loaded here, two statements.
+pub fn contacts_from_rows(
+    conn: &mut Conn,
+    rows: Vec<ContactRow>,
+) -> Result<Vec<Contact>, CoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    assemble(conn, &Pick::of(&ids), rows)
+}
+
+/// Contacts from their rows, with the child rows and accounts of `pick` (which covers the
+/// rows' ids), in the rows' order.
+fn assemble(
+    conn: &mut Conn,
+    pick: &Pick<'_>,
+    rows: Vec<ContactRow>,
+) -> Result<Vec<Contact>, CoreError> {
+    let mut children = Children::gather(load_children(conn, pick)?);
     let account_ids: Vec<i64> = rows.iter().filter_map(|row| row.account_id).collect();
     let accounts = load_account_summaries(conn, &account_ids)?;
 
-    let mut by_id: HashMap<i64, Contact> = HashMap::with_capacity(rows.len());
+    let mut contacts = Vec::with_capacity(rows.len());
     for row in rows {
         let (account, account_owner) = match row.account_id.and_then(|id| accounts.get(&id)) {
             Some((summary, owner)) => (Some(summary.clone()), *owner == Some(row.id)),
@@ -372,9 +400,9 @@ pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreE
             created_at: time(&row.created_at),
             updated_at: time(&row.updated_at),
         };
-        by_id.insert(contact.id, contact);
+        contacts.push(contact);
     }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    Ok(contacts)
 }
 
 /// An account with one of its external ids, or with none (`external_id` null).

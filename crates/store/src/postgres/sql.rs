@@ -105,8 +105,3 @@ pub const EVENTS_SETTLED: &str = "tx < pg_snapshot_xmin(pg_current_snapshot())::
 
 /// Whether a committed event can be unsettled (so a feed page may wait for older transactions).
 pub const EVENTS_SETTLE_LATER: bool = true;
-
-/// A page of a substring search carries its total as a window count (`COUNT(*) OVER ()`): one
-/// trigram scan instead of the count's and the page's. At 1 000 000 contacts, `user4242` (111
-/// matches): 5.2 ms against 9.4 + 5.5; `exam` (every contact): 3.8 s against 4.3 + 3.7.
-pub const SEARCH_COUNTED_WITH_ITS_PAGE: bool = true;

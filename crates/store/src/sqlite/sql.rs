@@ -88,7 +88,3 @@ pub const EVENTS_SETTLED: &str = "1 = 1";
 
 /// Every committed event is settled, so a feed page never looks for unsettled ones.
 pub const EVENTS_SETTLE_LATER: bool = false;
-
-/// A search's count and page stay two statements: FTS5 answers each in process (PostgreSQL
-/// counts with the page, its sql.rs).
-pub const SEARCH_COUNTED_WITH_ITS_PAGE: bool = false;
