@@ -241,8 +241,8 @@ pub fn after(
 
 /// The contacts the store remembers, and the epoch taken before this read's transaction
 /// began (contact_cache.rs). A page takes its contacts from memory where it can and loads only
-/// the rest: a page whose contacts are all remembered costs its id query alone, where loading
-/// them is three to four more statements (each a round trip on PostgreSQL). A remembered
+/// the rest: a page whose contacts are all remembered costs its own statement alone, where
+/// loading them is two to three more (each a round trip on PostgreSQL). A remembered
 /// contact is never older than the page's snapshot: every write forgets them all before it is
 /// answered. Pages share the remembered contacts (`Arc`) rather than copy them.
 ///
