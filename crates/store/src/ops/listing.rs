@@ -102,6 +102,28 @@ static ROWS_HEAD: LazyLock<String> = LazyLock::new(|| format!("SELECT {}", conta
 /// The head of a statement that finds a page's ids alone.
 const IDS_HEAD: &str = "SELECT c.id AS id";
 
+/// A page's contacts from the statement `query` builds for a head: whole rows where `rows`
+/// says so, else the ids and then their contacts. A statement that steps over rows (`OFFSET`)
+/// selects ids alone: PostgreSQL would fetch every row it steps over from the table, where
+/// the ids come from the sort index alone.
+fn contacts_of(
+    conn: &mut Conn,
+    memory: &Remembered<'_>,
+    rows: bool,
+    query: impl FnOnce(&str) -> Result<Query, CoreError>,
+) -> Result<Vec<Arc<Contact>>, CoreError> {
+    if rows {
+        let rows: Vec<ContactRow> = query(&ROWS_HEAD)?
+            .returning::<ContactRowSql>()
+            .load(conn)
+            .map_err(db)?;
+        return memory.load_rows(conn, rows);
+    }
+    let ids: Vec<IdRow> = query(IDS_HEAD)?.load(conn).map_err(db)?;
+    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    memory.load(conn, &ids)
+}
+
 pub fn by_offset(
     conn: &mut Conn,
     page: &OffsetPage,
@@ -109,12 +131,13 @@ pub fn by_offset(
     memory: &Remembered<'_>,
 ) -> Result<CountedPage, CoreError> {
     let limit = i64::from(page.limit);
-    let (total, rows_query) = match &page.filter {
+    let first_rows = page.offset == 0;
+    let (contacts, total) = match &page.filter {
         None => {
             let state = list_state(conn)?;
             let start =
                 positions.block_start(conn, page.sort, page.order, state.version, page.offset)?;
-            let query = match start {
+            let contacts = match start {
                 // Deep in the list: from the remembered row before the block, step over the
                 // rest of the offset only.
                 Some((position, before)) => {
@@ -125,23 +148,19 @@ pub fn by_offset(
                         limit: page.limit,
                         after: Some(before),
                     };
-                    let offset = offset_param(page.offset - position);
-                    if !keyset_is_one_run(&deeper) {
-                        let ids = keyset_query(&deeper, IDS_HEAD)?
+                    let skip = page.offset - position;
+                    let rows = skip == 0 && keyset_is_one_run(&deeper);
+                    contacts_of(conn, memory, rows, |head| {
+                        Ok(keyset_query(&deeper, head)?
                             .sql(" OFFSET ?")
-                            .bind::<BigInt, _>(offset);
-                        let ids: Vec<IdRow> = ids.load(conn).map_err(db)?;
-                        let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-                        let contacts = memory.load(conn, &ids)?;
-                        return Ok((contacts, state.live_count()));
-                    }
-                    keyset_query(&deeper, &ROWS_HEAD)?
-                        .sql(" OFFSET ?")
-                        .bind::<BigInt, _>(offset)
+                            .bind::<BigInt, _>(offset_param(skip)))
+                    })?
                 }
-                None => offset_query_from(&ROWS_HEAD, page, limit),
+                None => contacts_of(conn, memory, first_rows, |head| {
+                    Ok(offset_query_from(head, page, limit))
+                })?,
             };
-            (state.live, query)
+            (contacts, state.live)
         }
         Some(filter) if searches_text(filter) => {
             // The window count needs every match at hand: it counts ids, and the page's rows
@@ -149,7 +168,7 @@ pub fn by_offset(
             // matching row, a million for a term every contact has).
             let ids = offset_query_from("SELECT c.id AS id, COUNT(*) OVER () AS n", page, limit);
             let query = order_by(
-                Query::new(format!("{} , w.n AS n FROM (", *ROWS_HEAD))
+                Query::new(format!("{}, w.n AS n FROM (", *ROWS_HEAD))
                     .append(ids)
                     .sql(") w JOIN contacts c ON c.id = w.id"),
                 page.sort,
@@ -165,19 +184,16 @@ pub fn by_offset(
                 None => count_matching(conn, filter)?,
             };
             let rows = rows.into_iter().map(|(row, _)| row).collect();
-            let contacts = memory.load_rows(conn, rows)?;
-            return Ok((contacts, u64::try_from(total).unwrap_or(0)));
+            (memory.load_rows(conn, rows)?, total)
         }
-        Some(filter) => (
-            count_matching(conn, filter)?,
-            offset_query_from(&ROWS_HEAD, page, limit),
-        ),
+        Some(filter) => {
+            let total = count_matching(conn, filter)?;
+            let contacts = contacts_of(conn, memory, first_rows, |head| {
+                Ok(offset_query_from(head, page, limit))
+            })?;
+            (contacts, total)
+        }
     };
-    let rows: Vec<ContactRow> = rows_query
-        .returning::<ContactRowSql>()
-        .load(conn)
-        .map_err(db)?;
-    let contacts = memory.load_rows(conn, rows)?;
     Ok((contacts, u64::try_from(total).unwrap_or(0)))
 }
 
@@ -223,20 +239,12 @@ pub fn after(
     page: &KeysetPage,
     memory: &Remembered<'_>,
 ) -> Result<Vec<Arc<Contact>>, CoreError> {
-    let ids_query = match attribute_walk(page) {
-        Some(query) => query,
-        None if keyset_is_one_run(page) => {
-            let rows: Vec<ContactRow> = keyset_query(page, &ROWS_HEAD)?
-                .returning::<ContactRowSql>()
-                .load(conn)
-                .map_err(db)?;
-            return memory.load_rows(conn, rows);
-        }
-        None => keyset_query(page, IDS_HEAD)?,
-    };
-    let ids: Vec<IdRow> = ids_query.load(conn).map_err(db)?;
-    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
-    memory.load(conn, &ids)
+    match attribute_walk(page) {
+        Some(query) => contacts_of(conn, memory, false, |_| Ok(query)),
+        None => contacts_of(conn, memory, keyset_is_one_run(page), |head| {
+            keyset_query(page, head)
+        }),
+    }
 }
 
 /// The contacts the store remembers, and the epoch taken before this read's transaction
