@@ -36,6 +36,8 @@ pub mod listing;
 pub mod outbox;
 #[path = "../ops/positions.rs"]
 pub mod positions;
+#[path = "../ops/remembered.rs"]
+pub mod remembered;
 #[path = "../ops/reset.rs"]
 pub mod reset;
 #[path = "../ops/webhooks.rs"]
