@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use contacts_core::{AttributeValue, Contact, ContactKey};
 
+use crate::account_memory::{AccountEntry, Accounts};
 use crate::page_memory::{PageKey, Pages, RememberedPage};
 
 /// Contacts per generation. Two generations are kept, so at most twice this many live here.
@@ -55,6 +56,8 @@ struct State {
     loaded_once: [HashSet<i64>; 2],
     /// Which contacts the pages answered since the last write held (page_memory.rs).
     pages: Pages,
+    /// The accounts contacts loaded lately showed (account_memory.rs).
+    accounts: Accounts,
 }
 
 #[derive(Default)]
@@ -214,6 +217,42 @@ impl ContactCache {
         current.insert(id);
     }
 
+    /// The remembered accounts among these ids, and the ids of those not remembered. Never
+    /// touches the database.
+    pub fn find_accounts(&self, ids: &[i64]) -> (HashMap<i64, AccountEntry>, Vec<i64>) {
+        let mut state = self.state();
+        let mut found = HashMap::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        let mut asked = HashSet::with_capacity(ids.len());
+        for &id in ids {
+            if !asked.insert(id) {
+                continue;
+            }
+            match state.accounts.find(id) {
+                Some(entry) => {
+                    found.insert(id, entry);
+                }
+                None => missing.push(id),
+            }
+        }
+        (found, missing)
+    }
+
+    /// Remembers accounts read in a transaction that began after `seen` was taken, unless
+    /// something was forgotten since.
+    pub fn remember_accounts<'a>(
+        &self,
+        accounts: impl IntoIterator<Item = &'a AccountEntry>,
+        seen: Epoch,
+    ) {
+        let mut state = self.state();
+        if state.epoch == seen.0 && !state.blind {
+            for entry in accounts {
+                state.accounts.insert(entry.clone());
+            }
+        }
+    }
+
     /// Forgets every contact: called after every committed write.
     pub fn forget_all(&self) {
         self.state().forget_all();
@@ -250,6 +289,7 @@ impl State {
         self.current = Generation::default();
         self.previous = Generation::default();
         self.pages = Pages::default();
+        self.accounts = Accounts::default();
     }
 
     fn remember_in_current(&mut self, contact: Arc<Contact>) {
@@ -312,6 +352,43 @@ mod tests {
             only_source: None,
         };
         assert!(cache.find(&external).is_none());
+    }
+
+    #[test]
+    fn accounts_are_remembered_by_the_same_rules_and_forgotten_with_the_contacts() {
+        use contacts_core::AccountSummary;
+
+        let entry = |id: i64, name: &str| {
+            let summary = AccountSummary {
+                id,
+                uid: format!("account-{id}"),
+                name: name.into(),
+                external_ids: Vec::new(),
+            };
+            (summary, Some(7))
+        };
+        let cache = ContactCache::default();
+        let seen = cache.epoch();
+        cache.forget_all();
+        cache.remember_accounts(&[entry(1, "Stale")], seen);
+        assert_eq!(cache.find_accounts(&[1]).1, [1], "read before a write");
+
+        cache.remember_accounts(&[entry(1, "Acme"), entry(2, "Globex")], cache.epoch());
+        let (found, missing) = cache.find_accounts(&[2, 1, 2, 3, 3]);
+        assert_eq!(missing, [3], "each id asked once");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[&1].0.name, "Acme");
+        assert_eq!(found[&2].1, Some(7));
+
+        cache.forget_all();
+        assert_eq!(cache.find_accounts(&[1, 2]).1, [1, 2]);
+        cache.set_blind(true);
+        cache.remember_accounts(&[entry(1, "Acme")], cache.epoch());
+        assert_eq!(
+            cache.find_accounts(&[1]).1,
+            [1],
+            "nothing is remembered while blind"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
     reason = "ops/ and directory.rs are compiled once per engine"
 )]
 
+mod account_memory;
 mod contact_cache;
 mod copy;
 mod error;

@@ -390,3 +390,94 @@ fn a_page_shows_each_contacts_account_with_exactly_its_external_ids() {
         ]
     );
 }
+
+/// A page that loads its contacts takes their accounts from memory where it can (pages far
+/// from the first remember contacts only when read twice, accounts at once), and a write
+/// forgets those accounts as it forgets contacts: one through this store before it is
+/// answered, one by another process at the next look.
+#[test]
+fn a_deep_page_shows_its_contacts_accounts_as_the_last_write_left_them() {
+    use contacts_core::{KeysetPage, Order, SortKey, SortValue};
+
+    let database = TestDatabase::new();
+    let here = database.open();
+    let here = here.as_directory();
+    let elsewhere = database.open();
+    let elsewhere = elsewhere.as_directory();
+    let first = here
+        .create_contact(NewContact::named("Aaron", "Before"))
+        .expect("creates")
+        .id;
+    let account = NewAccount {
+        name: "Analytical Engines".into(),
+        external_ids: vec![ExternalId {
+            external_id: "crm-1".into(),
+            label: "crm".into(),
+        }],
+        ..NewAccount::default()
+    };
+    let (account, _) = here.create_account(account, None).expect("account");
+    for first_name in ["Ada", "Byron", "Charles"] {
+        let contact = NewContact {
+            account: Some(AccountKey::Id(account.id)),
+            ..NewContact::named(first_name, "Engine")
+        };
+        here.create_contact(contact).expect("creates");
+    }
+    // Let the watcher take its first look, which forgets everything once.
+    std::thread::sleep(Duration::from_millis(100));
+    let deep = KeysetPage {
+        filter: None,
+        sort: SortKey::Id,
+        order: Order::Asc,
+        limit: 10,
+        after: Some((SortValue::Int(first), first)),
+    };
+    let accounts_shown = || -> Vec<(String, Vec<String>)> {
+        here.list_contacts_after(&deep)
+            .expect("page")
+            .iter()
+            .map(|contact| {
+                let account = contact.account.as_ref().expect("an account");
+                let external = account
+                    .external_ids
+                    .iter()
+                    .map(|id| id.external_id.clone())
+                    .collect();
+                (account.name.clone(), external)
+            })
+            .collect()
+    };
+    let shown = |name: &str| vec![(name.to_owned(), vec!["crm-1".to_owned()]); 3];
+
+    // The first read loads and remembers the account; the second takes it from memory.
+    assert_eq!(accounts_shown(), shown("Analytical Engines"));
+    assert_eq!(accounts_shown(), shown("Analytical Engines"));
+
+    let renamed_to = |name: &str| AccountChanges {
+        name: Some(name.into()),
+        ..AccountChanges::default()
+    };
+    here.update_account(
+        &AccountKey::Id(account.id),
+        renamed_to("Difference Engines"),
+    )
+    .expect("renames");
+    assert_eq!(accounts_shown(), shown("Difference Engines"));
+    assert_eq!(accounts_shown(), shown("Difference Engines"));
+
+    // A contact remembered here tells when the other process's write has been seen.
+    read_into_memory(here, first);
+    elsewhere
+        .update_account(&AccountKey::Id(account.id), renamed_to("Babbage Engines"))
+        .expect("renames elsewhere");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while here.remembered_contact(&ContactKey::Id(first)).is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the other process's write was never seen"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(accounts_shown(), shown("Babbage Engines"));
+}

@@ -13,6 +13,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use super::sql;
+use crate::account_memory::AccountEntry;
+use crate::contact_cache::{ContactCache, Epoch};
 use crate::error::db;
 use crate::schema::contacts;
 use crate::statement::Statement;
@@ -317,8 +319,21 @@ fn load_rows(conn: &mut Conn, pick: &Pick<'_>) -> Result<Vec<ContactRow>, CoreEr
         .map_err(db)
 }
 
+/// The store's memory of accounts, and the epoch taken before this read's transaction began
+/// (contact_cache.rs): a load takes the accounts it holds from there and remembers the rest.
+/// Loads outside a remembering read (a write's answer) pass none.
+#[derive(Clone, Copy)]
+pub(crate) struct AccountMemory<'a> {
+    pub cache: &'a ContactCache,
+    pub seen: Epoch,
+}
+
 /// Loads the live contacts with these ids, in the order of `ids`.
-pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreError> {
+pub(crate) fn load_contacts(
+    conn: &mut Conn,
+    ids: &[i64],
+    memory: Option<AccountMemory<'_>>,
+) -> Result<Vec<Contact>, CoreError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -329,7 +344,7 @@ pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreE
         let wanted: HashSet<i64> = ids.iter().copied().collect();
         rows.retain(|row| wanted.contains(&row.id));
     }
-    let mut by_id: HashMap<i64, Contact> = assemble(conn, &pick, rows)?
+    let mut by_id: HashMap<i64, Contact> = assemble(conn, &pick, rows, memory)?
         .into_iter()
         .map(|contact| (contact.id, contact))
         .collect();
@@ -337,16 +352,18 @@ pub fn load_contacts(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Contact>, CoreE
 }
 
 /// Full contacts from rows a statement of the caller's selected (`contact_select_list`), in
-/// the rows' order: their child rows and accounts are loaded here, two statements.
-pub fn contacts_from_rows(
+/// the rows' order: their child rows and accounts are loaded here, two statements (one when
+/// memory holds their accounts).
+pub(crate) fn contacts_from_rows(
     conn: &mut Conn,
     rows: Vec<ContactRow>,
+    memory: Option<AccountMemory<'_>>,
 ) -> Result<Vec<Contact>, CoreError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    assemble(conn, &Pick::of(&ids), rows)
+    assemble(conn, &Pick::of(&ids), rows, memory)
 }
 
 /// Contacts from their rows, with the child rows and accounts of `pick` (which covers the
@@ -355,10 +372,11 @@ fn assemble(
     conn: &mut Conn,
     pick: &Pick<'_>,
     rows: Vec<ContactRow>,
+    memory: Option<AccountMemory<'_>>,
 ) -> Result<Vec<Contact>, CoreError> {
     let mut children = Children::gather(load_children(conn, pick)?);
     let account_ids: Vec<i64> = rows.iter().filter_map(|row| row.account_id).collect();
-    let accounts = load_account_summaries(conn, &account_ids)?;
+    let accounts = accounts_of(conn, &account_ids, memory)?;
 
     let mut contacts = Vec::with_capacity(rows.len());
     for row in rows {
@@ -405,6 +423,25 @@ fn assemble(
     Ok(contacts)
 }
 
+/// The accounts with these ids: those memory holds from there, the rest loaded (and then
+/// remembered).
+fn accounts_of(
+    conn: &mut Conn,
+    ids: &[i64],
+    memory: Option<AccountMemory<'_>>,
+) -> Result<HashMap<i64, AccountEntry>, CoreError> {
+    let Some(memory) = memory else {
+        return load_account_summaries(conn, ids);
+    };
+    let (mut found, missing) = memory.cache.find_accounts(ids);
+    if !missing.is_empty() {
+        let loaded = load_account_summaries(conn, &missing)?;
+        memory.cache.remember_accounts(loaded.values(), memory.seen);
+        found.extend(loaded);
+    }
+    Ok(found)
+}
+
 /// An account with one of its external ids, or with none (`external_id` null).
 #[derive(QueryableByName)]
 struct AccountRow {
@@ -428,7 +465,7 @@ struct AccountRow {
 pub fn load_account_summaries(
     conn: &mut Conn,
     ids: &[i64],
-) -> Result<HashMap<i64, (AccountSummary, Option<i64>)>, CoreError> {
+) -> Result<HashMap<i64, AccountEntry>, CoreError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -442,7 +479,7 @@ pub fn load_account_summaries(
     .bind_ids(ids)
     .load(conn)
     .map_err(db)?;
-    let mut summaries: HashMap<i64, (AccountSummary, Option<i64>)> = HashMap::new();
+    let mut summaries: HashMap<i64, AccountEntry> = HashMap::new();
     for row in rows {
         let (summary, _) = summaries.entry(row.id).or_insert_with(|| {
             let summary = AccountSummary {

@@ -65,7 +65,7 @@ pub fn get(conn: &mut Conn, key: &ContactKey) -> Result<Contact, CoreError> {
 }
 
 pub(crate) fn load_one(conn: &mut Conn, id: i64) -> Result<Contact, CoreError> {
-    load_contacts(conn, &[id])?
+    load_contacts(conn, &[id], None)?
         .pop()
         .ok_or(CoreError::NotFound(Entity::Contact))
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use contacts_core::{Contact, ContactKey, CoreError};
 
-use super::contact_rows::{contacts_from_rows, load_contacts, ContactRow};
+use super::contact_rows::{contacts_from_rows, load_contacts, AccountMemory, ContactRow};
 use super::Conn;
 use crate::contact_cache::{ContactCache, Epoch};
 
@@ -38,7 +38,7 @@ impl Remembered<'_> {
         ids: &[i64],
     ) -> Result<Vec<Arc<Contact>>, CoreError> {
         self.fill(ids, |missing| {
-            Ok(load_contacts(conn, missing)?
+            Ok(load_contacts(conn, missing, Some(self.accounts()))?
                 .into_iter()
                 .map(|contact| (contact.id, contact))
                 .collect())
@@ -59,11 +59,20 @@ impl Remembered<'_> {
                 .into_iter()
                 .filter(|row| missing.contains(&row.id))
                 .collect();
-            Ok(contacts_from_rows(conn, rows)?
+            Ok(contacts_from_rows(conn, rows, Some(self.accounts()))?
                 .into_iter()
                 .map(|contact| (contact.id, contact))
                 .collect())
         })
+    }
+
+    /// Where the contacts it loads find their accounts: every read remembers those, deep
+    /// pages too, as there are far fewer of them than contacts.
+    fn accounts(&self) -> AccountMemory<'_> {
+        AccountMemory {
+            cache: self.cache,
+            seen: self.seen,
+        }
     }
 
     /// The contacts with these ids, taking remembered ones and asking `load` for the rest
