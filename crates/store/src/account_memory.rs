@@ -9,6 +9,7 @@
 //! before its transaction began.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use contacts_core::AccountSummary;
 
@@ -34,7 +35,8 @@ pub struct Accounts {
 
 #[derive(Default)]
 struct Generation {
-    by_id: HashMap<i64, AccountEntry>,
+    /// Shared, so a map's slot is a pointer: a map of 32 768 entries reserves room for 65 536.
+    by_id: HashMap<i64, Arc<AccountEntry>>,
     bytes: usize,
 }
 
@@ -61,16 +63,16 @@ fn approximate_size(account: &AccountSummary) -> usize {
 
 impl Accounts {
     /// The remembered account with this id.
-    pub fn find(&mut self, id: i64) -> Option<AccountEntry> {
+    pub fn find(&mut self, id: i64) -> Option<Arc<AccountEntry>> {
         if let Some(found) = self.current.by_id.get(&id) {
-            return Some(found.clone());
+            return Some(Arc::clone(found));
         }
         let found = self.previous.by_id.remove(&id)?;
-        self.insert(found.clone());
+        self.insert(Arc::clone(&found));
         Some(found)
     }
 
-    pub fn insert(&mut self, entry: AccountEntry) {
+    pub fn insert(&mut self, entry: Arc<AccountEntry>) {
         let bytes = approximate_size(&entry.0);
         if bytes > LARGEST_REMEMBERED {
             return;
@@ -99,7 +101,7 @@ mod tests {
 
     use super::*;
 
-    fn account(id: i64, external_ids: usize) -> AccountEntry {
+    fn account(id: i64, external_ids: usize) -> Arc<AccountEntry> {
         let summary = AccountSummary {
             id,
             uid: format!("uid-{id}"),
@@ -111,17 +113,18 @@ mod tests {
                 })
                 .collect(),
         };
-        (summary, Some(id * 10))
+        Arc::new((summary, Some(id * 10)))
     }
 
     #[test]
     fn a_remembered_account_is_found_with_its_owner() {
         let mut accounts = Accounts::default();
         accounts.insert(account(3, 1));
-        let (summary, owner) = accounts.find(3).expect("remembered");
+        let found = accounts.find(3).expect("remembered");
+        let (summary, owner) = found.as_ref();
         assert_eq!(summary.uid, "uid-3");
         assert_eq!(summary.external_ids.len(), 1);
-        assert_eq!(owner, Some(30));
+        assert_eq!(*owner, Some(30));
         assert!(accounts.find(4).is_none());
     }
 

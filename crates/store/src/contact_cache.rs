@@ -219,7 +219,7 @@ impl ContactCache {
 
     /// The remembered accounts among these ids, and the ids of those not remembered. Never
     /// touches the database.
-    pub fn find_accounts(&self, ids: &[i64]) -> (HashMap<i64, AccountEntry>, Vec<i64>) {
+    pub fn find_accounts(&self, ids: &[i64]) -> (HashMap<i64, Arc<AccountEntry>>, Vec<i64>) {
         let mut state = self.state();
         let mut found = HashMap::with_capacity(ids.len());
         let mut missing = Vec::new();
@@ -242,13 +242,13 @@ impl ContactCache {
     /// something was forgotten since.
     pub fn remember_accounts<'a>(
         &self,
-        accounts: impl IntoIterator<Item = &'a AccountEntry>,
+        accounts: impl IntoIterator<Item = &'a Arc<AccountEntry>>,
         seen: Epoch,
     ) {
         let mut state = self.state();
         if state.epoch == seen.0 && !state.blind {
             for entry in accounts {
-                state.accounts.insert(entry.clone());
+                state.accounts.insert(Arc::clone(entry));
             }
         }
     }
@@ -370,10 +370,11 @@ mod tests {
         let cache = ContactCache::default();
         let seen = cache.epoch();
         cache.forget_all();
-        cache.remember_accounts(&[entry(1, "Stale")], seen);
+        cache.remember_accounts(&[Arc::new(entry(1, "Stale"))], seen);
         assert_eq!(cache.find_accounts(&[1]).1, [1], "read before a write");
 
-        cache.remember_accounts(&[entry(1, "Acme"), entry(2, "Globex")], cache.epoch());
+        let both = [Arc::new(entry(1, "Acme")), Arc::new(entry(2, "Globex"))];
+        cache.remember_accounts(&both, cache.epoch());
         let (found, missing) = cache.find_accounts(&[2, 1, 2, 3, 3]);
         assert_eq!(missing, [3], "each id asked once");
         assert_eq!(found.len(), 2);
@@ -383,7 +384,7 @@ mod tests {
         cache.forget_all();
         assert_eq!(cache.find_accounts(&[1, 2]).1, [1, 2]);
         cache.set_blind(true);
-        cache.remember_accounts(&[entry(1, "Acme")], cache.epoch());
+        cache.remember_accounts(&[Arc::new(entry(1, "Acme"))], cache.epoch());
         assert_eq!(
             cache.find_accounts(&[1]).1,
             [1],

@@ -2,7 +2,7 @@
 //! attributes, account) for a set of ids in a fixed number of queries.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use super::Conn;
 use contacts_core::{
@@ -381,7 +381,7 @@ fn assemble(
     let mut contacts = Vec::with_capacity(rows.len());
     for row in rows {
         let (account, account_owner) = match row.account_id.and_then(|id| accounts.get(&id)) {
-            Some((summary, owner)) => (Some(summary.clone()), *owner == Some(row.id)),
+            Some(entry) => (Some(entry.0.clone()), entry.1 == Some(row.id)),
             None => (None, false),
         };
         let mut all_emails: Vec<String> = row.email.iter().cloned().collect();
@@ -429,14 +429,24 @@ fn accounts_of(
     conn: &mut Conn,
     ids: &[i64],
     memory: Option<AccountMemory<'_>>,
-) -> Result<HashMap<i64, AccountEntry>, CoreError> {
+) -> Result<HashMap<i64, Arc<AccountEntry>>, CoreError> {
+    let shared = |loaded: HashMap<i64, AccountEntry>| {
+        loaded
+            .into_iter()
+            .map(|(id, entry)| (id, Arc::new(entry)))
+            .collect::<Vec<_>>()
+    };
     let Some(memory) = memory else {
-        return load_account_summaries(conn, ids);
+        return Ok(shared(load_account_summaries(conn, ids)?)
+            .into_iter()
+            .collect());
     };
     let (mut found, missing) = memory.cache.find_accounts(ids);
     if !missing.is_empty() {
-        let loaded = load_account_summaries(conn, &missing)?;
-        memory.cache.remember_accounts(loaded.values(), memory.seen);
+        let loaded = shared(load_account_summaries(conn, &missing)?);
+        memory
+            .cache
+            .remember_accounts(loaded.iter().map(|(_, entry)| entry), memory.seen);
         found.extend(loaded);
     }
     Ok(found)
