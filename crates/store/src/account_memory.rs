@@ -1,6 +1,6 @@
 //! The accounts this process read lately, as the summaries its contacts carry (with each
-//! account's owner), so that a page of contacts not in memory loads their rows but not their
-//! accounts again. A directory has few accounts beside its contacts (the benchmark: 50 000 for
+//! account's owner), so that a page of contacts not in memory, or a get of one, loads their
+//! rows but not their accounts again. A directory has few accounts beside its contacts (the benchmark: 50 000 for
 //! 1 000 000), and a page of 100 contacts names about 100 of them: on PostgreSQL their
 //! statement was a third of a walk page's own work (pgbench at 1 000 000 contacts, a walk
 //! page's statements: 1 030–1 530 pages/s with it, 1 620–2 160 without).

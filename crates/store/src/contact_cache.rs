@@ -253,7 +253,7 @@ impl ContactCache {
         }
     }
 
-    /// Forgets every contact: called after every committed write.
+    /// Forgets every contact, page and account: called after every committed write.
     pub fn forget_all(&self) {
         self.state().forget_all();
     }

@@ -22,6 +22,7 @@ use contacts_core::{
     ChangeEvent, EventKind, FeedPosition, QueuedEmail, Timestamp, WebhookEndpoint,
 };
 
+use super::ops::contact_rows::AccountMemory;
 use super::ops::{
     accounts, bulk, contacts, events, idempotency, import, keys, listing, outbox, reset, sql,
     webhooks, Conn,
@@ -103,7 +104,7 @@ impl Directory for Store {
     }
 
     fn get_contact(&self, key: &ContactKey) -> Result<Contact, CoreError> {
-        self.reading(|conn| contacts::get(conn, key))
+        self.reading(|conn| contacts::get(conn, key, None))
     }
 
     fn remembered_contact(&self, key: &ContactKey) -> Option<Arc<Contact>> {
@@ -114,7 +115,11 @@ impl Directory for Store {
 
     fn get_contact_to_remember(&self, key: &ContactKey) -> Result<Arc<Contact>, CoreError> {
         let seen = self.cache.epoch();
-        let contact = Arc::new(self.reading(|conn| contacts::get(conn, key))?);
+        let memory = AccountMemory {
+            cache: &self.cache,
+            seen,
+        };
+        let contact = Arc::new(self.reading(|conn| contacts::get(conn, key, Some(memory)))?);
         self.cache.remember(Arc::clone(&contact), seen);
         Ok(contact)
     }

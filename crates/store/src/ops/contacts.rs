@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::accounts::resolve_account;
-use super::contact_rows::{attribute_rows, load_contacts, ContactRow};
+use super::contact_rows::{attribute_rows, load_contacts, AccountMemory, ContactRow};
 use super::events;
 use crate::error::db;
 use crate::schema::{
@@ -55,13 +55,20 @@ pub fn resolve(conn: &mut Conn, key: &ContactKey) -> Result<i64, CoreError> {
     found.ok_or(CoreError::NotFound(Entity::Contact))
 }
 
-pub fn get(conn: &mut Conn, key: &ContactKey) -> Result<Contact, CoreError> {
+/// The live contact with this key; its account from `memory` where that holds it.
+pub(crate) fn get(
+    conn: &mut Conn,
+    key: &ContactKey,
+    memory: Option<AccountMemory<'_>>,
+) -> Result<Contact, CoreError> {
     let id = match key {
         // Loading the row already answers whether a live contact has this id.
         ContactKey::Id(id) => *id,
         _ => resolve(conn, key)?,
     };
-    load_one(conn, id)
+    load_contacts(conn, &[id], memory)?
+        .pop()
+        .ok_or(CoreError::NotFound(Entity::Contact))
 }
 
 pub(crate) fn load_one(conn: &mut Conn, id: i64) -> Result<Contact, CoreError> {
