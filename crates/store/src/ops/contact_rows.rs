@@ -430,23 +430,13 @@ fn accounts_of(
     ids: &[i64],
     memory: Option<AccountMemory<'_>>,
 ) -> Result<HashMap<i64, Arc<AccountEntry>>, CoreError> {
-    let shared = |loaded: HashMap<i64, AccountEntry>| {
-        loaded
-            .into_iter()
-            .map(|(id, entry)| (id, Arc::new(entry)))
-            .collect::<Vec<_>>()
-    };
     let Some(memory) = memory else {
-        return Ok(shared(load_account_summaries(conn, ids)?)
-            .into_iter()
-            .collect());
+        return load_account_summaries(conn, ids);
     };
     let (mut found, missing) = memory.cache.find_accounts(ids);
     if !missing.is_empty() {
-        let loaded = shared(load_account_summaries(conn, &missing)?);
-        memory
-            .cache
-            .remember_accounts(loaded.iter().map(|(_, entry)| entry), memory.seen);
+        let loaded = load_account_summaries(conn, &missing)?;
+        memory.cache.remember_accounts(loaded.values(), memory.seen);
         found.extend(loaded);
     }
     Ok(found)
@@ -475,7 +465,7 @@ struct AccountRow {
 pub fn load_account_summaries(
     conn: &mut Conn,
     ids: &[i64],
-) -> Result<HashMap<i64, AccountEntry>, CoreError> {
+) -> Result<HashMap<i64, Arc<AccountEntry>>, CoreError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -504,7 +494,10 @@ pub fn load_account_summaries(
             summary.external_ids.push(ExternalId { external_id, label });
         }
     }
-    Ok(summaries)
+    Ok(summaries
+        .into_iter()
+        .map(|(id, entry)| (id, Arc::new(entry)))
+        .collect())
 }
 
 #[cfg(test)]
