@@ -47,6 +47,19 @@ fn read_into_memory(store: &dyn Directory, id: i64) -> Arc<Contact> {
     read
 }
 
+/// Waits until `store` has forgotten the contact it remembered: the sign that it has seen a
+/// write another process made.
+fn wait_until_forgotten(store: &dyn Directory, id: i64) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while store.remembered_contact(&ContactKey::Id(id)).is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the other process's write was never seen"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 #[test]
 fn a_write_through_the_store_forgets_before_it_is_answered() {
     let database = TestDatabase::new();
@@ -131,14 +144,7 @@ fn a_write_by_another_process_is_seen_at_the_next_look() {
     elsewhere
         .update_contact(&ContactKey::Id(id), renamed("Augusta"))
         .expect("updates elsewhere");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while here.remembered_contact(&ContactKey::Id(id)).is_some() {
-        assert!(
-            Instant::now() < deadline,
-            "the other process's write was never seen"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until_forgotten(here, id);
     let read = here
         .get_contact_to_remember(&ContactKey::Id(id))
         .expect("reads");
@@ -255,14 +261,7 @@ fn pages_take_remembered_contacts_and_never_show_one_older_than_a_write() {
     elsewhere
         .update_contact(&ContactKey::Id(id), renamed("Ada"))
         .expect("updates elsewhere");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while here.remembered_contact(&ContactKey::Id(id)).is_some() {
-        assert!(
-            Instant::now() < deadline,
-            "the other process's write was never seen"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until_forgotten(here, id);
     let page = here.list_contacts_after(&by_keyset).expect("page");
     assert_eq!(first_names(page), ["Ada"]);
 }
@@ -471,13 +470,6 @@ fn a_deep_page_shows_its_contacts_accounts_as_the_last_write_left_them() {
     elsewhere
         .update_account(&AccountKey::Id(account.id), renamed_to("Babbage Engines"))
         .expect("renames elsewhere");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while here.remembered_contact(&ContactKey::Id(first)).is_some() {
-        assert!(
-            Instant::now() < deadline,
-            "the other process's write was never seen"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_until_forgotten(here, first);
     assert_eq!(accounts_shown(), shown("Babbage Engines"));
 }
