@@ -25,7 +25,9 @@ mod tx;
 pub use copy::CopyReport;
 pub use error::StoreError;
 pub use sqlite::backup::BackupReport;
-pub use sqlite::pool::{migrate_down_all, DbPool, PoolOptions, Synchronous};
+pub use sqlite::pool::{
+    migrate_down_all, DbPool, PoolOptions, Synchronous, MIGRATIONS as SQLITE_MIGRATIONS,
+};
 pub use sqlite::store::Store as SqliteStore;
 
 use std::sync::Arc;

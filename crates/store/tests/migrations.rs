@@ -49,6 +49,12 @@ fn up_then_down_then_up_on_a_fresh_file() {
             "api_keys",
             "contact_attributes",
             "contact_counts",
+            "contact_email_search",
+            "contact_email_search_config",
+            "contact_email_search_content",
+            "contact_email_search_data",
+            "contact_email_search_docsize",
+            "contact_email_search_idx",
             "contact_emails",
             "contact_external_ids",
             "contact_phones",
@@ -70,7 +76,7 @@ fn up_then_down_then_up_on_a_fresh_file() {
     assert!(tables(&store).is_empty());
     drop(store);
     let again = SqliteStore::open(&url, PoolOptions::default()).expect("migrates again");
-    assert_eq!(tables(&again).len(), 20);
+    assert_eq!(tables(&again).len(), 26);
 }
 
 #[test]
@@ -120,4 +126,61 @@ fn sqlite_is_built_with_the_projects_flags() {
         !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
         "{options:?}"
     );
+}
+
+/// Secondary emails written before their search index existed are found by substring once
+/// the migration that builds it has run (it fills the index from what is there).
+#[test]
+fn secondary_emails_from_before_their_index_are_found() {
+    use contacts_core::{
+        Directory, FilterField, FilterNode, NewContact, OffsetPage, Operator, Order, SortKey,
+    };
+    use contacts_store::SQLITE_MIGRATIONS as MIGRATIONS;
+    use diesel_migrations::MigrationHarness;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = dir.path().join("contacts.db").display().to_string();
+    let store = SqliteStore::open(&url, PoolOptions::default()).expect("opens");
+    let mut contact = NewContact::named("Old", "Timer");
+    contact.email = Some("old@primary.example".into());
+    store
+        .bulk_insert_contacts(vec![(contact, None)])
+        .expect("seeds");
+    let mut conn = store.pool().get().expect("connection");
+    // Back to just before the index (and whatever came after it).
+    loop {
+        let reverted = conn.revert_last_migration(MIGRATIONS).expect("reverts");
+        if reverted.to_string() == "20261201000013" {
+            break;
+        }
+    }
+    diesel::sql_query(
+        "INSERT INTO contact_emails (contact_id, position, email, email_key) \
+         SELECT id, 1, 'Alt@Before.example', 'alt@before.example' FROM contacts",
+    )
+    .execute(&mut conn)
+    .expect("a secondary email");
+    conn.run_pending_migrations(MIGRATIONS).expect("migrates");
+    drop(conn);
+
+    for field in [FilterField::Text, FilterField::Email] {
+        let operator = match field {
+            FilterField::Text => Operator::Equals,
+            _ => Operator::StringContains,
+        };
+        let (found, total) = store
+            .list_contacts_by_offset(&OffsetPage {
+                filter: Some(FilterNode::test(
+                    field.clone(),
+                    operator,
+                    vec!["t@befo".into()],
+                )),
+                sort: SortKey::Id,
+                order: Order::Asc,
+                limit: 10,
+                offset: 0,
+            })
+            .expect("searches");
+        assert_eq!((total, found.len()), (1, 1), "{field:?}");
+    }
 }

@@ -20,6 +20,12 @@ struct Count {
     n: i64,
 }
 
+#[derive(QueryableByName)]
+struct PlanLine {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    plan: String,
+}
+
 fn tables(conn: &mut PgConnection) -> Vec<String> {
     let rows: Vec<Name> = diesel::sql_query(
         "SELECT table_name AS name FROM information_schema.tables \
@@ -83,6 +89,22 @@ fn postgres_migrations_apply_undo_and_apply_again() {
     .get_result(&mut conn)
     .expect("search");
     assert_eq!(found.n, 1);
+    // Secondary emails' substring test can be answered by their trigram index (the table is
+    // empty, so the plan would read it whole unless told not to).
+    diesel::sql_query("SET enable_seqscan = off")
+        .execute(&mut conn)
+        .expect("sets");
+    let plan: Vec<PlanLine> = diesel::sql_query(
+        "EXPLAIN SELECT e.contact_id FROM contact_emails e WHERE e.email_key LIKE '%cond@ma%'",
+    )
+    .load(&mut conn)
+    .expect("plan");
+    assert!(
+        plan.iter()
+            .any(|line| line.plan.contains("contact_emails_search")),
+        "{:?}",
+        plan.iter().map(|line| &line.plan).collect::<Vec<_>>()
+    );
 
     contacts_store::postgres::revert_all(&mut conn).expect("reverts");
     assert!(

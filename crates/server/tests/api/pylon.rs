@@ -888,6 +888,40 @@ async fn every_email_of_a_contact_is_searched_as_every_email_is_unique() {
     let grow = app.get("/api/contacts?search=second%40mail").await;
     assert_eq!(grow.body["meta"]["total"], 1, "{}", grow.body);
     assert_eq!(grow.body["data"][0]["email"], "first@mail.example");
+
+    // Replaced secondary emails are found by what they are now, and only by that; a term
+    // never matches across two of them (SQLite's index holds a contact's emails joined).
+    let replaced = app
+        .patch_json(
+            &format!("/contacts/{uid}"),
+            json!({"emails": [{"email": "first@mail.example", "is_primary": true},
+                              {"email": "Fourth@Mail.example"}, {"email": "fifth@mail.example"}]}),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
+    let contains =
+        |term: &str| json!({"field": "email", "operator": "string_contains", "value": term});
+    assert_eq!(found(contains("cond@ma")).await, Vec::<String>::new());
+    assert_eq!(found(contains("FOURTH@")).await, vec![uid.clone()]);
+    assert_eq!(found(contains("th@mail.ex")).await, vec![uid.clone()]);
+    assert_eq!(
+        found(contains("example\nfifth")).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found(contains("example\nfourth")).await,
+        Vec::<String>::new()
+    );
+    for (search, total) in [
+        ("cond%40mail", 0),
+        ("fifth%40mail", 1),
+        ("example%0Afifth", 0),
+        ("example%0Afourth", 0),
+    ] {
+        let grow = app.get(&format!("/api/contacts?search={search}")).await;
+        assert_eq!(grow.status, StatusCode::OK, "{}", grow.text);
+        assert_eq!(grow.body["meta"]["total"], total, "{search}: {}", grow.body);
+    }
 }
 
 #[actix_web::test]

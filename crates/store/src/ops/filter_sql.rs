@@ -13,6 +13,13 @@ fn bind_list(query: Query, values: &[String]) -> Query {
     query.sql(sql::TEXT_SET).bind_texts(values)
 }
 
+/// Binds each value in turn, for SQL with that many `?` just appended.
+fn bind_texts(query: Query, values: Vec<String>) -> Query {
+    values
+        .into_iter()
+        .fold(query, |query, value| query.bind::<Text, _>(value))
+}
+
 /// Appends the filter's test. The text follows the tree's shape, which the client chooses, so
 /// the statement is marked uncached.
 pub fn push_filter(query: Query, node: &FilterNode) -> Query {
@@ -109,14 +116,12 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
                 .unwrap_or("")
                 .trim();
             // Every email of the contact, as push_email_test says: one set of ids.
-            let (other, other_pattern) = sql::contains_ignoring_case("e.email_key", term);
+            let (other, other_values) = sql::other_email_match(term);
             let query = query.sql(format!("c.id IN ({LIVE_PRIMARY} AND "));
             let query = match sql::text_match("p", term) {
                 // The trigram index finds substrings of three or more characters without
                 // reading every row.
-                Some((test, values)) => values
-                    .into_iter()
-                    .fold(query.sql(test), |query, value| query.bind::<Text, _>(value)),
+                Some((test, values)) => bind_texts(query.sql(test), values),
                 None => {
                     let tests = ["p.first_name", "p.last_name", "p.email_key", "p.phone"]
                         .map(|column| sql::contains_ignoring_case(column, term));
@@ -128,9 +133,7 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
                         .fold(query, |query, (_, pattern)| query.bind::<Text, _>(pattern))
                 }
             };
-            query
-                .sql(format!(" {SECONDARY} {other})"))
-                .bind::<Text, _>(other_pattern)
+            bind_texts(query.sql(format!(" UNION ALL {other})")), other_values)
         }
         FilterField::Attribute(key) => push_attribute(query, key, condition),
     }
@@ -159,14 +162,9 @@ fn push_email_test(query: Query, condition: &Condition) -> Query {
                         (test, vec![pattern])
                     }
                 };
-                let (other, other_pattern) = sql::contains_ignoring_case("e.email_key", &first);
-                patterns
-                    .into_iter()
-                    .fold(
-                        query.sql(format!("{primary} {SECONDARY} {other})")),
-                        |query, pattern| query.bind::<Text, _>(pattern),
-                    )
-                    .bind::<Text, _>(other_pattern)
+                let (other, other_values) = sql::other_email_match(&first);
+                let query = bind_texts(query.sql(format!("{primary} UNION ALL ")), patterns);
+                bind_texts(query.sql(format!("{other})")), other_values)
             }
             // In: any of the values.
             _ => {
@@ -190,7 +188,8 @@ fn push_email_test(query: Query, condition: &Condition) -> Query {
 }
 
 /// The start of a set of live contact ids chosen by their own row (`p`), to be continued with
-/// a condition on `p`, `SECONDARY`, a condition on `e` and `)`.
+/// a condition on `p`, then the secondary emails' ids (`SECONDARY` and an exact test on `e`, or
+/// `UNION ALL` and a substring set from `sql::other_email_match`), and `)`.
 const LIVE_PRIMARY: &str = "SELECT p.id FROM contacts p WHERE p.deleted_at IS NULL";
 const SECONDARY: &str = "UNION ALL SELECT e.contact_id FROM contact_emails e WHERE";
 

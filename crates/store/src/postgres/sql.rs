@@ -63,6 +63,27 @@ fn indexed_contains(column: &str, term: String, searched: Searched) -> (String, 
     (test, values)
 }
 
+/// Contacts whose secondary emails (`contact_emails`) contain `term`, ignoring case: a set of
+/// contact ids to `UNION ALL` with the primary email's, and the values to bind. email_key is
+/// lowercased, so the lowercased term is a plain LIKE, which the pg_trgm index over it
+/// (migrations/postgres/…_other_email_search) serves for a term of three or more characters,
+/// asked for its rare parts as the primary email's is.
+pub fn other_email_match(term: &str) -> (String, Vec<String>) {
+    let term = term.to_lowercase();
+    let (test, values) = if term.chars().count() >= 3 {
+        indexed_contains("e.email_key", term, Searched::OtherEmails)
+    } else {
+        (
+            "e.email_key LIKE ? ESCAPE '\\'".to_owned(),
+            vec![like_pattern(&term)],
+        )
+    };
+    (
+        format!("SELECT e.contact_id FROM contact_emails e WHERE {test}"),
+        values,
+    )
+}
+
 /// A substring test that ignores case: PostgreSQL's ILIKE.
 pub fn contains_ignoring_case(column: &str, term: &str) -> (String, String) {
     (format!("{column} ILIKE ? ESCAPE '\\'"), like_pattern(term))

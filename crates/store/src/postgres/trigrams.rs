@@ -12,9 +12,10 @@
 //! the 111 (Grow's search, warm: 6.8 against 1.2 ms).
 //!
 //! Which trigrams are frequent comes from PostgreSQL's own statistics: each searched
-//! expression's trigram array has extended statistics (migrations/postgres/…_search_trigrams)
-//! whose most common elements ANALYZE (or autovacuum) counts. Each node learns them when its
-//! listener connects and every `LEARN_EVERY` after. They only choose which trigrams the index
+//! expression's trigram array has extended statistics (migrations/postgres/…_search_trigrams,
+//! and …_other_email_search for secondary emails) whose most common elements ANALYZE (or
+//! autovacuum) counts. Each node learns them when its listener connects and every
+//! `LEARN_EVERY` after. They only choose which trigrams the index
 //! reads: a stale estimate, or none yet, costs time, never a wrong answer.
 
 use std::collections::HashSet;
@@ -35,33 +36,32 @@ const FREQUENT: f32 = 0.02;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Searched {
     /// Names, email and phone (`contact_search_text`).
-    Everything,
+    Everything = 0,
     /// The lowercased email.
-    Email,
+    Email = 1,
+    /// The lowercased secondary emails (`contact_emails`).
+    OtherEmails = 2,
 }
 
 impl Searched {
+    const ALL: [Searched; 3] = [Searched::Everything, Searched::Email, Searched::OtherEmails];
+
     fn statistics(self) -> &'static str {
         match self {
             Searched::Everything => "contacts_search_trigrams",
             Searched::Email => "contacts_email_trigrams",
+            Searched::OtherEmails => "contact_emails_trigrams",
         }
     }
 }
 
-/// The frequent trigrams of each searched expression, as last learned.
+/// The frequent trigrams of each searched expression, as last learned, by `Searched`.
 #[derive(Debug, Default, PartialEq)]
-pub struct Frequent {
-    everything: HashSet<String>,
-    email: HashSet<String>,
-}
+pub struct Frequent([HashSet<String>; 3]);
 
 impl Frequent {
     fn of(&self, searched: Searched) -> &HashSet<String> {
-        match searched {
-            Searched::Everything => &self.everything,
-            Searched::Email => &self.email,
-        }
+        &self.0[searched as usize]
     }
 }
 
@@ -90,10 +90,11 @@ pub fn learn(conn: &mut PgConnection) -> Result<(), diesel::result::Error> {
     .load(conn)?;
     let mut frequent = Frequent::default();
     for row in rows {
-        if row.statistics == Searched::Everything.statistics() {
-            frequent.everything.insert(row.trigram);
-        } else if row.statistics == Searched::Email.statistics() {
-            frequent.email.insert(row.trigram);
+        let searched = Searched::ALL
+            .into_iter()
+            .find(|searched| searched.statistics() == row.statistics);
+        if let Some(searched) = searched {
+            frequent.0[searched as usize].insert(row.trigram);
         }
     }
     if let Ok(mut learned) = LEARNED.write() {

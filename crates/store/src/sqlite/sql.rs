@@ -60,6 +60,36 @@ pub fn email_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
     })
 }
 
+/// Contacts whose secondary emails (`contact_emails`) contain `term`, ignoring case: a set of
+/// contact ids to `UNION ALL` with the primary email's, and the values to bind. The FTS5
+/// trigram index over each contact's secondary emails (migrations/sqlite/…_other_email_search)
+/// finds the contacts. It holds a contact's emails joined by line breaks, so only a term with
+/// a line break could match across two of them: the contacts found for such a term are checked
+/// against their emails one by one. A term too short for the index tests every secondary
+/// email.
+pub fn other_email_match(term: &str) -> (String, Vec<String>) {
+    // email_key is lowercased in full Unicode; LIKE folds ASCII only.
+    let pattern = like_pattern(&term.to_lowercase());
+    match phrase(term) {
+        Some(phrase) if !term.contains('\n') => (
+            "SELECT rowid FROM contact_email_search WHERE contact_email_search MATCH ?".to_owned(),
+            vec![phrase],
+        ),
+        Some(phrase) => (
+            "SELECT e.contact_id FROM contact_email_search \
+             JOIN contact_emails e ON e.contact_id = contact_email_search.rowid \
+             WHERE contact_email_search MATCH ? AND e.email_key LIKE ? ESCAPE '\\'"
+                .to_owned(),
+            vec![phrase, pattern],
+        ),
+        None => (
+            "SELECT e.contact_id FROM contact_emails e WHERE e.email_key LIKE ? ESCAPE '\\'"
+                .to_owned(),
+            vec![pattern],
+        ),
+    }
+}
+
 /// A substring test that ignores ASCII case, with the pattern to bind: SQLite's LIKE.
 pub fn contains_ignoring_case(column: &str, term: &str) -> (String, String) {
     (format!("{column} LIKE ? ESCAPE '\\'"), like_pattern(term))
@@ -75,7 +105,8 @@ pub fn lacks_ignoring_case(column: &str, term: &str) -> (String, String) {
 
 /// Merges the FTS5 index's segments into one (FTS5's own command, written as an insert).
 pub const OPTIMIZE_SEARCH_INDEX: &str =
-    "INSERT INTO contact_search(contact_search) VALUES ('optimize')";
+    "INSERT INTO contact_search(contact_search) VALUES ('optimize'); \
+     INSERT INTO contact_email_search(contact_email_search) VALUES ('optimize')";
 
 /// A keyset page continues after (sort value, id) as the UNION ALL of the rest of the
 /// position's run (`column = ? AND id > ?`) and the rows after it (`column > ?`), each an index

@@ -1,0 +1,2 @@
+DROP STATISTICS contact_emails_trigrams;
+DROP INDEX contact_emails_search;

@@ -1,0 +1,4 @@
+DROP TRIGGER contact_email_search_update;
+DROP TRIGGER contact_email_search_delete;
+DROP TRIGGER contact_email_search_insert;
+DROP TABLE contact_email_search;
