@@ -15,8 +15,8 @@
 //! expression's trigram array has extended statistics (migrations/postgres/…_search_trigrams,
 //! and …_other_email_search for secondary emails) whose most common elements ANALYZE (or
 //! autovacuum) counts. Each node learns them when its listener connects and every
-//! `LEARN_EVERY` after. They only choose which trigrams the index
-//! reads: a stale estimate, or none yet, costs time, never a wrong answer.
+//! `LEARN_EVERY` after. They only choose which trigrams the index reads: a stale estimate, or
+//! none yet, costs time, never a wrong answer.
 
 use std::collections::HashSet;
 use std::sync::{LazyLock, RwLock};

@@ -103,7 +103,8 @@ pub fn lacks_ignoring_case(column: &str, term: &str) -> (String, String) {
     )
 }
 
-/// Merges the FTS5 index's segments into one (FTS5's own command, written as an insert).
+/// Merges each FTS5 index's segments into one (FTS5's own command, written as an insert): the
+/// contacts' and the secondary emails'.
 pub const OPTIMIZE_SEARCH_INDEX: &str =
     "INSERT INTO contact_search(contact_search) VALUES ('optimize'); \
      INSERT INTO contact_email_search(contact_email_search) VALUES ('optimize')";
