@@ -13,8 +13,9 @@ fn bind_list(query: Query, values: &[String]) -> Query {
     query.sql(sql::TEXT_SET).bind_texts(values)
 }
 
-/// Binds each value in turn, for SQL with that many `?` just appended.
-fn bind_texts(query: Query, values: Vec<String>) -> Query {
+/// Binds each value as a variable of its own, for SQL with that many `?` just appended (where
+/// `Statement::bind_texts` binds a whole set as one JSON array).
+fn bind_each(query: Query, values: Vec<String>) -> Query {
     values
         .into_iter()
         .fold(query, |query, value| query.bind::<Text, _>(value))
@@ -121,19 +122,20 @@ fn push_condition(query: Query, condition: &Condition) -> Query {
             let query = match sql::text_match("p", term) {
                 // The trigram index finds substrings of three or more characters without
                 // reading every row.
-                Some((test, values)) => bind_texts(query.sql(test), values),
+                Some((test, values)) => bind_each(query.sql(test), values),
                 None => {
                     let tests = ["p.first_name", "p.last_name", "p.email_key", "p.phone"]
                         .map(|column| sql::contains_ignoring_case(column, term));
                     let any_column: Vec<&str> =
                         tests.iter().map(|(test, _)| test.as_str()).collect();
                     let query = query.sql(format!("({})", any_column.join(" OR ")));
-                    tests
-                        .into_iter()
-                        .fold(query, |query, (_, pattern)| query.bind::<Text, _>(pattern))
+                    bind_each(
+                        query,
+                        tests.into_iter().map(|(_, pattern)| pattern).collect(),
+                    )
                 }
             };
-            bind_texts(query.sql(format!(" UNION ALL {other})")), other_values)
+            bind_each(query.sql(format!(" UNION ALL {other})")), other_values)
         }
         FilterField::Attribute(key) => push_attribute(query, key, condition),
     }
@@ -163,8 +165,8 @@ fn push_email_test(query: Query, condition: &Condition) -> Query {
                     }
                 };
                 let (other, other_values) = sql::other_email_match(&first);
-                let query = bind_texts(query.sql(format!("{primary} UNION ALL ")), patterns);
-                bind_texts(query.sql(format!("{other})")), other_values)
+                let query = bind_each(query.sql(format!("{primary} UNION ALL ")), patterns);
+                bind_each(query.sql(format!("{other})")), other_values)
             }
             // In: any of the values.
             _ => {

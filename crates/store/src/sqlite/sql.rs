@@ -69,7 +69,7 @@ pub fn email_match(row: &str, term: &str) -> Option<(String, Vec<String>)> {
 /// email.
 pub fn other_email_match(term: &str) -> (String, Vec<String>) {
     // email_key is lowercased in full Unicode; LIKE folds ASCII only.
-    let pattern = like_pattern(&term.to_lowercase());
+    let pattern = || like_pattern(&term.to_lowercase());
     match phrase(term) {
         Some(phrase) if !term.contains('\n') => (
             "SELECT rowid FROM contact_email_search WHERE contact_email_search MATCH ?".to_owned(),
@@ -80,12 +80,12 @@ pub fn other_email_match(term: &str) -> (String, Vec<String>) {
              JOIN contact_emails e ON e.contact_id = contact_email_search.rowid \
              WHERE contact_email_search MATCH ? AND e.email_key LIKE ? ESCAPE '\\'"
                 .to_owned(),
-            vec![phrase, pattern],
+            vec![phrase, pattern()],
         ),
         None => (
             "SELECT e.contact_id FROM contact_emails e WHERE e.email_key LIKE ? ESCAPE '\\'"
                 .to_owned(),
-            vec![pattern],
+            vec![pattern()],
         ),
     }
 }
