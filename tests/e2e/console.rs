@@ -109,38 +109,42 @@ impl Browser {
         }
     }
 
-    /// Types into the element, waiting until it takes keys: on a busy machine an element can
-    /// exist before the page has laid it out ("element not interactable").
-    fn type_into(&self, css: &str, text: &str) {
+    /// Sends a command to the element, finding it again while the page is not ready for it:
+    /// on a busy machine an element can exist before the page has laid it out ("element not
+    /// interactable"), and a list the page renders again replaces the element just found
+    /// ("stale element reference").
+    fn act_on(&self, css: &str, command: &str, body: Value) {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let element = self.find(css);
-            let typed = self.try_call(
+            let done = self.try_call(
                 "POST",
-                &format!("/element/{element}/value"),
-                Some(json!({ "text": text })),
+                &format!("/element/{element}/{command}"),
+                Some(body.clone()),
             );
-            match typed {
+            match done {
                 Ok(_) => return,
-                Err(refused) if refused["error"] == "element not interactable" => {
+                Err(refused)
+                    if refused["error"] == "element not interactable"
+                        || refused["error"] == "stale element reference" =>
+                {
                     assert!(
                         Instant::now() < deadline,
-                        "{css} never took keys: {refused}"
+                        "{css} never took {command}: {refused}"
                     );
                     std::thread::sleep(Duration::from_millis(100));
                 }
-                Err(refused) => panic!("typing into {css}: {refused}"),
+                Err(refused) => panic!("{command} on {css}: {refused}"),
             }
         }
     }
 
+    fn type_into(&self, css: &str, text: &str) {
+        self.act_on(css, "value", json!({ "text": text }));
+    }
+
     fn click(&self, css: &str) {
-        let element = self.find(css);
-        self.call(
-            "POST",
-            &format!("/element/{element}/click"),
-            Some(json!({})),
-        );
+        self.act_on(css, "click", json!({}));
     }
 
     fn text(&self, css: &str) -> String {
