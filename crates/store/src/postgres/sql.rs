@@ -67,17 +67,11 @@ fn indexed_contains(column: &str, term: String, searched: Searched) -> (String, 
 /// contact ids to `UNION ALL` with the primary email's, and the values to bind. email_key is
 /// lowercased, so the lowercased term is a plain LIKE, which the pg_trgm index over it
 /// (migrations/postgres/…_other_email_search) serves for a term of three or more characters,
-/// asked for its rare parts as the primary email's is.
+/// asked for its rare parts as the primary email's is. A shorter term has no trigram, so
+/// `indexed_contains` leaves it the plain LIKE, which tests every secondary email.
 pub fn other_email_match(term: &str) -> (String, Vec<String>) {
-    let term = term.to_lowercase();
-    let (test, values) = if term.chars().count() >= 3 {
-        indexed_contains("e.email_key", term, Searched::OtherEmails)
-    } else {
-        (
-            "e.email_key LIKE ? ESCAPE '\\'".to_owned(),
-            vec![like_pattern(&term)],
-        )
-    };
+    let (test, values) =
+        indexed_contains("e.email_key", term.to_lowercase(), Searched::OtherEmails);
     (
         format!("SELECT e.contact_id FROM contact_emails e WHERE {test}"),
         values,
